@@ -1,0 +1,309 @@
+//! The per-instance WASI state and its builder.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use cap_std::ambient_authority;
+
+use crate::clocks::{HostClock, MonotonicClock, WallClock};
+use crate::fs::OpenDir;
+use crate::net::Socket;
+use crate::rights;
+use crate::stdio::{InputStream, OutputStream};
+use crate::table::{DEFAULT_MAX_FDS, Descriptor, FdTable};
+
+/// Everything one guest instance sees through preview1: its arguments,
+/// environment, descriptors, clocks and random source.
+///
+/// Build one with [`WasiCtx::builder`], keep it in your store's data, and link
+/// the preview1 functions with [`crate::add_to_linker`].
+pub struct WasiCtx {
+    pub(crate) args: StringArray,
+    pub(crate) env: StringArray,
+    pub(crate) table: FdTable,
+    pub(crate) wall_clock: Box<dyn WallClock>,
+    pub(crate) monotonic_clock: Box<dyn MonotonicClock>,
+    pub(crate) random: Box<dyn cap_rand::RngCore + Send + Sync>,
+}
+
+impl WasiCtx {
+    /// A builder with no arguments, no environment, no preopens, and stdio
+    /// connected to nothing (stdin empty, stdout and stderr discarded).
+    pub fn builder() -> WasiCtxBuilder {
+        WasiCtxBuilder::new()
+    }
+}
+
+/// Strings laid out as preview1 hands them to the guest: each NUL-terminated,
+/// back to back, with the offset of each.
+#[derive(Default)]
+pub(crate) struct StringArray {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) offsets: Vec<u32>,
+}
+
+impl StringArray {
+    fn push(&mut self, s: &str) {
+        self.offsets.push(self.bytes.len() as u32);
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.bytes.push(0);
+    }
+}
+
+/// Whether a preopened directory may be changed by the guest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DirPerms {
+    /// The guest may read, create, change and remove beneath it.
+    #[default]
+    ReadWrite,
+    /// Every mutating call beneath it fails with ENOTCAPABLE.
+    ReadOnly,
+}
+
+/// Builds a [`WasiCtx`].
+///
+/// ```
+/// use capwasi::{DirPerms, WasiCtx};
+/// let dir = tempfile::tempdir()?;
+/// let mut builder = WasiCtx::builder();
+/// builder
+///     .arg("prog.wasm")
+///     .arg("--verbose")
+///     .env("LANG", "C")
+///     .inherit_stdout()
+///     .preopened_dir_path(dir.path(), "/data", DirPerms::ReadOnly)?;
+/// let ctx = builder.build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct WasiCtxBuilder {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: InputStream,
+    stdout: OutputStream,
+    stderr: OutputStream,
+    sockets: Vec<Socket>,
+    preopens: Vec<(cap_std::fs::Dir, String, DirPerms)>,
+    wall_clock: Box<dyn WallClock>,
+    monotonic_clock: Box<dyn MonotonicClock>,
+    random: Option<Box<dyn cap_rand::RngCore + Send + Sync>>,
+    max_fds: u32,
+}
+
+impl Default for WasiCtxBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WasiCtxBuilder {
+    /// The same as [`WasiCtx::builder`].
+    pub fn new() -> Self {
+        WasiCtxBuilder {
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: InputStream::Empty,
+            stdout: OutputStream::Sink,
+            stderr: OutputStream::Sink,
+            sockets: Vec::new(),
+            preopens: Vec::new(),
+            wall_clock: Box::new(HostClock),
+            monotonic_clock: Box::new(HostClock),
+            random: None,
+            max_fds: DEFAULT_MAX_FDS,
+        }
+    }
+
+    /// Appends one argument. The first is the program name (`argv[0]`).
+    pub fn arg(&mut self, arg: impl Into<String>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends several arguments.
+    pub fn args<S: Into<String>>(&mut self, args: impl IntoIterator<Item = S>) -> &mut Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds one environment variable.
+    pub fn env(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Adds every variable of the host process whose name and value are UTF-8.
+    pub fn inherit_env(&mut self) -> &mut Self {
+        self.env.extend(std::env::vars());
+        self
+    }
+
+    /// Reads the guest's stdin from `reader`.
+    pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
+        self.stdin = InputStream::Reader(Box::new(reader));
+        self
+    }
+
+    /// Writes the guest's stdout to `writer`.
+    pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
+        self.stdout = OutputStream::Writer(Box::new(writer));
+        self
+    }
+
+    /// Writes the guest's stderr to `writer`.
+    pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
+        self.stderr = OutputStream::Writer(Box::new(writer));
+        self
+    }
+
+    /// Connects the guest's stdin to the host process's stdin.
+    pub fn inherit_stdin(&mut self) -> &mut Self {
+        self.stdin = InputStream::Inherit;
+        self
+    }
+
+    /// Connects the guest's stdout to the host process's stdout.
+    pub fn inherit_stdout(&mut self) -> &mut Self {
+        self.stdout = OutputStream::Inherit(1);
+        self
+    }
+
+    /// Connects the guest's stderr to the host process's stderr.
+    pub fn inherit_stderr(&mut self) -> &mut Self {
+        self.stderr = OutputStream::Inherit(2);
+        self
+    }
+
+    /// Connects all three standard streams to the host process's.
+    pub fn inherit_stdio(&mut self) -> &mut Self {
+        self.inherit_stdin().inherit_stdout().inherit_stderr()
+    }
+
+    /// Hands the guest a directory under the name `guest_path`. Every path
+    /// the guest names through it resolves beneath `dir`.
+    pub fn preopened_dir(
+        &mut self,
+        dir: cap_std::fs::Dir,
+        guest_path: impl Into<String>,
+        perms: DirPerms,
+    ) -> &mut Self {
+        self.preopens.push((dir, guest_path.into(), perms));
+        self
+    }
+
+    /// Opens the host directory `host_path` and hands it to the guest as
+    /// `guest_path`. Fails if the host directory cannot be opened.
+    pub fn preopened_dir_path(
+        &mut self,
+        host_path: impl AsRef<Path>,
+        guest_path: impl Into<String>,
+        perms: DirPerms,
+    ) -> std::io::Result<&mut Self> {
+        let dir = cap_std::fs::Dir::open_ambient_dir(host_path, ambient_authority())?;
+        Ok(self.preopened_dir(dir, guest_path, perms))
+    }
+
+    /// Hands the guest a listening TCP socket. Sockets take the descriptors
+    /// after stdio and before the preopened directories.
+    pub fn preopened_tcp_listener(&mut self, listener: std::net::TcpListener) -> &mut Self {
+        self.sockets.push(Socket::TcpListener(listener));
+        self
+    }
+
+    /// Hands the guest a connected TCP stream.
+    pub fn preopened_tcp_stream(&mut self, stream: std::net::TcpStream) -> &mut Self {
+        self.sockets.push(Socket::TcpStream(stream));
+        self
+    }
+
+    /// Hands the guest a listening Unix-domain socket.
+    pub fn preopened_unix_listener(
+        &mut self,
+        listener: std::os::unix::net::UnixListener,
+    ) -> &mut Self {
+        self.sockets.push(Socket::UnixListener(listener));
+        self
+    }
+
+    /// Replaces the wall clock (`CLOCK_REALTIME`).
+    pub fn wall_clock(&mut self, clock: impl WallClock + 'static) -> &mut Self {
+        self.wall_clock = Box::new(clock);
+        self
+    }
+
+    /// Replaces the monotonic clock.
+    pub fn monotonic_clock(&mut self, clock: impl MonotonicClock + 'static) -> &mut Self {
+        self.monotonic_clock = Box::new(clock);
+        self
+    }
+
+    /// Replaces the random source behind `random_get` (the default is a
+    /// ChaCha12 generator seeded from the OS).
+    pub fn random(&mut self, rng: impl cap_rand::RngCore + Send + Sync + 'static) -> &mut Self {
+        self.random = Some(Box::new(rng));
+        self
+    }
+
+    /// Caps the number of descriptors the guest may hold at once, stdio and
+    /// preopens included (default 1024); past it, opening fails with EMFILE.
+    pub fn max_open_fds(&mut self, max: u32) -> &mut Self {
+        self.max_fds = max;
+        self
+    }
+
+    /// Builds the context: stdio takes fds 0-2, then the sockets, then the
+    /// preopened directories, in the order they were added.
+    ///
+    /// Fails if an argument or environment entry holds a NUL byte, an
+    /// environment key is empty or holds `=`, or there are more preopens than
+    /// the descriptor cap allows.
+    pub fn build(&mut self) -> Result<WasiCtx, wasmtime::Error> {
+        let mut builder = std::mem::take(self);
+        let mut args = StringArray::default();
+        for arg in &builder.args {
+            if arg.contains('\0') {
+                wasmtime::bail!("argument {arg:?} contains a NUL byte, which a guest cannot see");
+            }
+            args.push(arg);
+        }
+        let mut env = StringArray::default();
+        for (key, value) in &builder.env {
+            if key.is_empty() || key.contains('=') || key.contains('\0') {
+                wasmtime::bail!("environment variable name {key:?} is empty or contains '=' or NUL");
+            }
+            if value.contains('\0') {
+                wasmtime::bail!("environment variable {key} contains a NUL byte");
+            }
+            env.push(&format!("{key}={value}"));
+        }
+        let mut table = FdTable::new(builder.max_fds);
+        let too_many = |_| wasmtime::Error::msg("more stdio, sockets and preopens than the descriptor cap");
+        table.push(Descriptor::Input(builder.stdin)).map_err(too_many)?;
+        table.push(Descriptor::Output(builder.stdout)).map_err(too_many)?;
+        table.push(Descriptor::Output(builder.stderr)).map_err(too_many)?;
+        for socket in builder.sockets.drain(..) {
+            table.push(Descriptor::Socket(socket)).map_err(too_many)?;
+        }
+        for (dir, name, perms) in builder.preopens.drain(..) {
+            let read_only = perms == DirPerms::ReadOnly;
+            let (rights_base, rights_inheriting) = if read_only {
+                (rights::dir_read_only(), rights::dir_inheriting_read_only())
+            } else {
+                (rights::dir_read_write(), rights::dir_inheriting_read_write())
+            };
+            let open_dir = OpenDir { dir, preopen: Some(name), read_only, rights_base, rights_inheriting };
+            table.push(Descriptor::Dir(open_dir)).map_err(too_many)?;
+        }
+        let random = match builder.random.take() {
+            Some(rng) => rng,
+            None => Box::new(cap_rand::std_rng_from_os_rng(cap_rand::ambient_authority())),
+        };
+        Ok(WasiCtx {
+            args,
+            env,
+            table,
+            wall_clock: builder.wall_clock,
+            monotonic_clock: builder.monotonic_clock,
+            random,
+        })
+    }
+}

@@ -1,0 +1,26 @@
+//! An open file: a `cap_std::fs::File` with the access mode it was opened with.
+
+use crate::bindings::types::{Fdflags, Rights};
+
+/// Whether a file may be read and written through this descriptor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// Reads allowed.
+    pub read: bool,
+    /// Writes allowed.
+    pub write: bool,
+}
+
+/// A file opened by the guest (or handed in by the embedder).
+pub struct OpenFile {
+    /// The host file.
+    pub file: cap_std::fs::File,
+    /// Read and write permission, fixed at open.
+    pub access: Access,
+    /// The descriptor flags the guest set (APPEND, NONBLOCK, sync flags).
+    pub flags: Fdflags,
+    /// Rights reported by fd_fdstat_get.
+    pub rights_base: Rights,
+    /// Inheriting rights reported by fd_fdstat_get.
+    pub rights_inheriting: Rights,
+}

@@ -1,0 +1,203 @@
+//! The data path: fd_read, fd_write, fd_pread, fd_pwrite, fd_seek, fd_tell.
+//!
+//! Reads and writes go straight between guest memory and the host descriptor:
+//! one `readv`/`writev`-family system call per guest call, no host buffer, no
+//! allocation for up to eight buffers.
+
+use std::io::IoSlice;
+
+use rustix::fd::{AsFd, BorrowedFd};
+use rustix::fs::{OFlags, SeekFrom};
+use wiggle::{GuestMemory, GuestPtr};
+
+use crate::bindings::types::{CiovecArray, Errno, Error, Fd, Fdflags, Filedelta, Filesize, IovecArray, Size, Whence};
+use crate::ctx::WasiCtx;
+use crate::table::Descriptor;
+
+/// Reads from `fd` into the buffers `iovs`, returning the bytes read (0 at end
+/// of file). Like POSIX `readv`, a read may be short; capwasi fills the first
+/// non-empty buffer with one system call.
+///
+/// EBADF: `fd` is not open, or not open for reading. EISDIR: `fd` is a
+/// directory. EAGAIN: `fd` is non-blocking and nothing is ready. EFAULT: a
+/// buffer is out of bounds. Other errnos come from the host's `read(2)`.
+pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: IovecArray) -> Result<Size, Error> {
+    let desc = ctx.table.get_mut(fd.into())?;
+    let Some(buf) = first_nonempty(mem, iovs)? else {
+        return Ok(0);
+    };
+    read_into(mem, buf, |bytes| match desc {
+        Descriptor::Input(stream) => Ok(stream.read(bytes)?),
+        Descriptor::File(file) => Ok(rustix::io::read(&file.file, bytes)?),
+        Descriptor::Socket(socket) => Ok(rustix::io::read(socket.as_fd(), bytes)?),
+        Descriptor::Dir(_) => Err(Errno::Isdir.into()),
+        Descriptor::Output(_) => Err(Errno::Badf.into()),
+    })
+}
+
+/// Reads from `fd` at `offset` into `iovs` without moving the file position.
+///
+/// EBADF: `fd` is not open for reading. ESPIPE: `fd` is a stream or socket.
+/// EISDIR: `fd` is a directory. EFAULT: a buffer is out of bounds. EINVAL:
+/// `offset` is beyond 2^63.
+pub fn fd_pread(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    iovs: IovecArray,
+    offset: Filesize,
+) -> Result<Size, Error> {
+    let desc = ctx.table.get_mut(fd.into())?;
+    let file = match desc {
+        Descriptor::File(file) => &file.file,
+        Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
+        Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => return Err(Errno::Spipe.into()),
+    };
+    let Some(buf) = first_nonempty(mem, iovs)? else {
+        return Ok(0);
+    };
+    read_into(mem, buf, |bytes| Ok(rustix::io::pread(file, bytes, offset)?))
+}
+
+/// Writes the buffers `iovs` to `fd` in order, returning the bytes written
+/// (possibly fewer than asked, as with POSIX `writev`). On a file opened with
+/// APPEND every write goes to the end.
+///
+/// EBADF: `fd` is not open, or not open for writing (directories included).
+/// EAGAIN: non-blocking and full. EPIPE: the reader is gone. EFAULT: a buffer is
+/// out of bounds. ENOSPC, EFBIG, EIO: from the host's `writev(2)`.
+pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: CiovecArray) -> Result<Size, Error> {
+    let desc = ctx.table.get_mut(fd.into())?;
+    with_slices(mem, iovs, |slices| match desc {
+        Descriptor::Output(stream) => Ok(stream.write_vectored(slices)?),
+        Descriptor::File(file) => Ok(rustix::io::writev(&file.file, slices)?),
+        Descriptor::Socket(socket) => Ok(rustix::io::writev(socket.as_fd(), slices)?),
+        Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
+    })
+}
+
+/// Writes `iovs` to `fd` at `offset` without moving the file position.
+///
+/// As POSIX specifies, the data lands at `offset` even when the file was
+/// opened with APPEND (Linux's `pwrite(2)` would append; capwasi clears
+/// O_APPEND around the call, so the guest sees the POSIX behaviour).
+///
+/// EBADF: `fd` is not open for writing. ESPIPE: `fd` is a stream or socket.
+/// EISDIR: a directory. EFAULT: a buffer is out of bounds. EFBIG, ENOSPC, EIO.
+pub fn fd_pwrite(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    iovs: CiovecArray,
+    offset: Filesize,
+) -> Result<Size, Error> {
+    let desc = ctx.table.get_mut(fd.into())?;
+    let open = match desc {
+        Descriptor::File(file) => file,
+        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+        Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => return Err(Errno::Spipe.into()),
+    };
+    let append = open.flags.contains(Fdflags::APPEND);
+    let file = open.file.as_fd();
+    with_slices(mem, iovs, |slices| {
+        if !append {
+            return Ok(rustix::io::pwritev(file, slices, offset)?);
+        }
+        let flags = rustix::fs::fcntl_getfl(file)?;
+        rustix::fs::fcntl_setfl(file, flags - OFlags::APPEND)?;
+        let written = rustix::io::pwritev(file, slices, offset);
+        rustix::fs::fcntl_setfl(file, flags)?;
+        Ok(written?)
+    })
+}
+
+/// Moves the file position of `fd` by `offset` from `whence`, returning the
+/// new position.
+///
+/// EBADF: `fd` is not open or is a directory. ESPIPE: `fd` is a stream or
+/// socket. EINVAL: the new position would be negative. EOVERFLOW: it would not
+/// fit in 63 bits.
+pub fn fd_seek(ctx: &mut WasiCtx, fd: Fd, offset: Filedelta, whence: Whence) -> Result<Filesize, Error> {
+    let file = seekable(ctx, fd)?;
+    let pos = match whence {
+        Whence::Set => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::Inval)?),
+        Whence::Cur => SeekFrom::Current(offset),
+        Whence::End => SeekFrom::End(offset),
+    };
+    Ok(rustix::fs::seek(file, pos)?)
+}
+
+/// The file position of `fd`. EBADF: not open or a directory. ESPIPE: a
+/// stream or socket.
+pub fn fd_tell(ctx: &mut WasiCtx, fd: Fd) -> Result<Filesize, Error> {
+    let file = seekable(ctx, fd)?;
+    Ok(rustix::fs::tell(file)?)
+}
+
+fn seekable(ctx: &WasiCtx, fd: Fd) -> Result<BorrowedFd<'_>, Error> {
+    match ctx.table.get(fd.into())? {
+        Descriptor::File(file) => Ok(file.file.as_fd()),
+        Descriptor::Dir(_) => Err(Errno::Badf.into()),
+        Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => Err(Errno::Spipe.into()),
+    }
+}
+
+/// The first buffer of `iovs` with a non-zero length, if any. Every buffer
+/// descriptor is read (EFAULT if the array is out of bounds).
+fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<Option<GuestPtr<[u8]>>, Error> {
+    for iov in iovs.iter() {
+        let iov = mem.read(iov?)?;
+        if iov.buf_len > 0 {
+            return Ok(Some(iov.buf.as_array(iov.buf_len)));
+        }
+    }
+    Ok(None)
+}
+
+/// Runs `read` on the guest buffer `buf` (on a host copy for shared memories)
+/// and returns the byte count.
+fn read_into(
+    mem: &mut GuestMemory<'_>,
+    buf: GuestPtr<[u8]>,
+    read: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
+) -> Result<Size, Error> {
+    let n = match mem.as_slice_mut(buf)? {
+        Some(bytes) => read(bytes)?,
+        None => {
+            let mut bytes = vec![0; buf.len() as usize];
+            let n = read(&mut bytes)?;
+            mem.copy_from_slice(&bytes[..n], buf.get_range(0..n as u32).ok_or(Errno::Fault)?)?;
+            n
+        }
+    };
+    Ok(u32::try_from(n)?)
+}
+
+/// Runs `write` on the guest buffers `iovs` as host slices (copies for shared
+/// memories), without allocating for up to eight buffers.
+fn with_slices(
+    mem: &GuestMemory<'_>,
+    iovs: CiovecArray,
+    write: impl FnOnce(&[IoSlice<'_>]) -> Result<usize, Error>,
+) -> Result<Size, Error> {
+    const INLINE: usize = 8;
+    let mut owned: Vec<std::borrow::Cow<'_, [u8]>> = Vec::new();
+    let count = iovs.len() as usize;
+    if count <= INLINE {
+        let mut cows: [std::borrow::Cow<'_, [u8]>; INLINE] = Default::default();
+        for (slot, iov) in cows.iter_mut().zip(iovs.iter()) {
+            let iov = mem.read(iov?)?;
+            *slot = mem.as_cow(iov.buf.as_array(iov.buf_len))?;
+        }
+        let slices: [IoSlice<'_>; INLINE] = std::array::from_fn(|i| IoSlice::new(&cows[i]));
+        let n = write(&slices[..count])?;
+        return Ok(u32::try_from(n)?);
+    }
+    for iov in iovs.iter() {
+        let iov = mem.read(iov?)?;
+        owned.push(mem.as_cow(iov.buf.as_array(iov.buf_len))?);
+    }
+    let slices: Vec<IoSlice<'_>> = owned.iter().map(|b| IoSlice::new(b)).collect();
+    let n = write(&slices)?;
+    Ok(u32::try_from(n)?)
+}

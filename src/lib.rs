@@ -74,6 +74,7 @@ pub use clocks::{HostClock, MonotonicClock, WallClock};
 pub use ctx::{DirPerms, WasiCtx, WasiCtxBuilder};
 pub use error::{Errno, Error};
 pub use stdio::MemoryOutputPipe;
+pub use table::DEFAULT_MAX_FDS;
 
 /// The preview1 import module name.
 pub const MODULE_NAME: &str = "wasi_snapshot_preview1";

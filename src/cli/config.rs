@@ -1,0 +1,207 @@
+//! Turns the raw flags into what a run needs, resolving every choice the
+//! command line leaves open (guest names of `--dir`, `--env K` lookups), so it
+//! can be tested without wasm.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use capwasi::DirPerms;
+
+use super::flags::RunFlags;
+
+/// One directory handed to the guest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preopen {
+    /// The flag it came from, for error messages (`--dir`, `--mapdir`).
+    pub flag: &'static str,
+    pub host: PathBuf,
+    pub guest: String,
+    pub perms: DirPerms,
+}
+
+/// Everything `capwasi run` needs.
+#[derive(Debug)]
+pub struct RunConfig {
+    pub module: PathBuf,
+    /// argv, argv[0] included.
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub preopens: Vec<Preopen>,
+    pub invoke: Option<String>,
+    pub max_fds: u32,
+    pub max_memory: Option<u64>,
+    pub trap_unknown_imports: bool,
+}
+
+/// A command-line value capwasi cannot use; the message says which and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl RunConfig {
+    /// Resolves `flags`, reading the host environment through `host_env`.
+    pub fn resolve(flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let argv0 = match flags.argv0 {
+            Some(name) => name,
+            None => flags
+                .module
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| flags.module.display().to_string()),
+        };
+        let mut args = vec![argv0];
+        for arg in flags.args {
+            args.push(utf8_arg(arg)?);
+        }
+
+        let mut env = Vec::new();
+        if flags.inherit_env {
+            env.extend(std::env::vars());
+        }
+        for entry in flags.envs {
+            match entry.split_once('=') {
+                Some((key, value)) => env.push((key.to_string(), value.to_string())),
+                None => {
+                    if let Some(value) = host_env(&entry) {
+                        env.push((entry, value));
+                    }
+                }
+            }
+        }
+        for (key, _) in &env {
+            if key.is_empty() {
+                return Err(ConfigError("--env: a variable needs a name before '='".into()));
+            }
+        }
+
+        let mut preopens = Vec::new();
+        for spec in flags.dirs {
+            preopens.push(parse_dir(&spec)?);
+        }
+        for spec in flags.mapdirs {
+            preopens.push(parse_mapdir(&spec)?);
+        }
+
+        Ok(RunConfig {
+            module: flags.module,
+            args,
+            env,
+            preopens,
+            invoke: flags.invoke,
+            max_fds: flags.max_fds,
+            max_memory: flags.max_memory,
+            trap_unknown_imports: flags.trap_unknown_imports,
+        })
+    }
+}
+
+fn utf8_arg(arg: OsString) -> Result<String, ConfigError> {
+    arg.into_string()
+        .map_err(|a| ConfigError(format!("argument {a:?} is not valid UTF-8, which preview1 guests require")))
+}
+
+/// Splits a trailing `::ro` off a preopen spec.
+fn split_perms(spec: &str) -> (&str, DirPerms) {
+    match spec.strip_suffix("::ro") {
+        Some(rest) => (rest, DirPerms::ReadOnly),
+        None => (spec, DirPerms::ReadWrite),
+    }
+}
+
+/// `--dir HOST`, `--dir HOST::GUEST`, `--dir HOST::GUEST::ro`.
+pub fn parse_dir(spec: &str) -> Result<Preopen, ConfigError> {
+    let (rest, perms) = split_perms(spec);
+    let (host, guest) = match rest.split_once("::") {
+        Some((host, guest)) => (host, guest),
+        None => (rest, rest),
+    };
+    if host.is_empty() || guest.is_empty() {
+        return Err(ConfigError(format!(
+            "--dir {spec}: expected HOST, HOST::GUEST or HOST::GUEST::ro"
+        )));
+    }
+    Ok(Preopen { flag: "--dir", host: PathBuf::from(host), guest: guest.to_string(), perms })
+}
+
+/// `--mapdir GUEST::HOST` or the older `--mapdir GUEST:HOST`, each with an
+/// optional `::ro`.
+pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
+    let (rest, perms) = split_perms(spec);
+    let pair = rest.split_once("::").or_else(|| rest.split_once(':'));
+    match pair {
+        Some((guest, host)) if !guest.is_empty() && !host.is_empty() => Ok(Preopen {
+            flag: "--mapdir",
+            host: PathBuf::from(host),
+            guest: guest.to_string(),
+            perms,
+        }),
+        _ => Err(ConfigError(format!("--mapdir {spec}: expected GUEST::HOST (or GUEST:HOST)"))),
+    }
+}
+
+/// Why a preopen's host directory cannot be used, as one actionable line.
+pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
+    let host = preopen.host.display();
+    let why = match err.kind() {
+        std::io::ErrorKind::NotFound => "no such directory on the host".to_string(),
+        std::io::ErrorKind::NotADirectory => "it is not a directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    };
+    format!(
+        "cannot open preopen '{}' (host '{host}'): {why}; check {}",
+        preopen.guest, preopen.flag
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pre(flag: &'static str, host: &str, guest: &str, perms: DirPerms) -> Preopen {
+        Preopen { flag, host: host.into(), guest: guest.into(), perms }
+    }
+
+    #[test]
+    fn dir_forms() {
+        assert_eq!(parse_dir(".").unwrap(), pre("--dir", ".", ".", DirPerms::ReadWrite));
+        assert_eq!(parse_dir("/tmp").unwrap(), pre("--dir", "/tmp", "/tmp", DirPerms::ReadWrite));
+        assert_eq!(parse_dir("fixture::/").unwrap(), pre("--dir", "fixture", "/", DirPerms::ReadWrite));
+        assert_eq!(parse_dir("a::/data::ro").unwrap(), pre("--dir", "a", "/data", DirPerms::ReadOnly));
+        assert!(parse_dir("::x").is_err());
+        assert!(parse_dir("x::").is_err());
+    }
+
+    #[test]
+    fn mapdir_forms() {
+        assert_eq!(parse_mapdir("/tmp::/var/tmp").unwrap(), pre("--mapdir", "/var/tmp", "/tmp", DirPerms::ReadWrite));
+        assert_eq!(parse_mapdir("/tmp:/var/tmp").unwrap(), pre("--mapdir", "/var/tmp", "/tmp", DirPerms::ReadWrite));
+        assert_eq!(parse_mapdir("/d::h::ro").unwrap(), pre("--mapdir", "h", "/d", DirPerms::ReadOnly));
+        assert!(parse_mapdir("nocolon").is_err());
+    }
+
+    fn flags(args: &[&str]) -> RunFlags {
+        let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
+        match super::super::flags::parse(argv).unwrap().command {
+            super::super::flags::Command::Run(f) => f,
+        }
+    }
+
+    #[test]
+    fn env_values_and_inherited_names() {
+        let host = |k: &str| (k == "HOME").then(|| "/home/u".to_string());
+        let config = RunConfig::resolve(flags(&["--env", "A=1", "--env", "HOME", "--env", "UNSET", "--env", "B=x=y", "m.wasm"]), host).unwrap();
+        assert_eq!(
+            config.env,
+            vec![("A".into(), "1".into()), ("HOME".into(), "/home/u".into()), ("B".into(), "x=y".into())]
+        );
+    }
+
+    #[test]
+    fn argv0_defaults_to_the_file_name() {
+        let config = RunConfig::resolve(flags(&["dir/demo.wasm", "x"]), |_| None).unwrap();
+        assert_eq!(config.args, ["demo.wasm", "x"]);
+        let config = RunConfig::resolve(flags(&["--argv0", "cp", "dir/demo.wasm"]), |_| None).unwrap();
+        assert_eq!(config.args, ["cp"]);
+    }
+}

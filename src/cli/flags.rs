@@ -1,0 +1,154 @@
+//! Every command-line flag, defined once with its documentation: the raw parse.
+//! `config.rs` turns it into a resolved configuration.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The exit-code contract, shown in `--help` and the README.
+pub const EXIT_CODES: &str = "\
+Exit status:
+  N     the guest called proc_exit(N) (0 when _start returns)
+  134   the guest trapped (the reason and a wasm backtrace go to stderr)
+  1     capwasi could not run the guest: missing or invalid module, an import
+        capwasi does not provide, a preopen that cannot be opened
+  2     a usage error on the command line";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "capwasi",
+    version,
+    about = "Run WASI preview1 programs in a capability sandbox",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a WebAssembly module (also the default: `capwasi FILE.wasm ...`).
+    #[command(after_help = EXIT_CODES)]
+    Run(RunFlags),
+}
+
+/// Flags of `capwasi run`.
+#[derive(Args, Debug, Default)]
+pub struct RunFlags {
+    /// Hand the guest a host directory: `HOST` (guest name as written),
+    /// `HOST::GUEST`, or `HOST::GUEST::ro` (read-only: every change is refused
+    /// with ENOTCAPABLE).
+    #[arg(long = "dir", value_name = "HOST[::GUEST[::ro]]")]
+    pub dirs: Vec<String>,
+
+    /// Hand the guest a host directory under another name: `GUEST::HOST`, or the
+    /// older `GUEST:HOST` (`--mapdir=/tmp:/var/tmp`: guest /tmp is host /var/tmp).
+    /// A `::ro` suffix makes it read-only.
+    #[arg(long = "mapdir", value_name = "GUEST::HOST")]
+    pub mapdirs: Vec<String>,
+
+    /// Set an environment variable for the guest (`K=V`), or pass one of the
+    /// host's through (`K`). The guest gets no host variables otherwise.
+    #[arg(long = "env", value_name = "K[=V]")]
+    pub envs: Vec<String>,
+
+    /// Pass the host's whole environment to the guest.
+    #[arg(long)]
+    pub inherit_env: bool,
+
+    /// The guest's argv[0] (default: the module's file name).
+    #[arg(long, value_name = "NAME")]
+    pub argv0: Option<String>,
+
+    /// Call this export instead of `_start`; the arguments after FILE are its
+    /// parameters, and its results are printed.
+    #[arg(long, value_name = "NAME")]
+    pub invoke: Option<String>,
+
+    /// Hold at most N descriptors open at once (stdio and preopens included);
+    /// past it, opens fail with EMFILE.
+    #[arg(long, value_name = "N", default_value_t = capwasi::DEFAULT_MAX_FDS)]
+    pub max_fds: u32,
+
+    /// Cap the guest's linear memory, in bytes (suffixes K, M, G allowed).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+
+    /// Imports capwasi does not provide become functions that trap when called,
+    /// instead of an error before the guest starts.
+    #[arg(long)]
+    pub trap_unknown_imports: bool,
+
+    /// The module (binary `.wasm` or text `.wat`).
+    #[arg(value_name = "FILE")]
+    pub module: PathBuf,
+
+    /// Arguments for the guest, passed verbatim.
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<OsString>,
+}
+
+/// `64K`, `16M`, `2G` or a plain byte count.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, scale) = match text.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&text[..i], 1 << 10),
+        Some((i, 'M' | 'm')) => (&text[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&text[..i], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("'{text}' is not a size (examples: 65536, 64K, 16M, 2G)"))
+}
+
+/// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
+const SUBCOMMANDS: &[&str] = &["run", "help", "-h", "--help", "-V", "--version"];
+
+/// Parses the process arguments, inserting `run` when the first argument is
+/// not a subcommand.
+pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let first = argv.get(1).and_then(|a| a.to_str());
+    if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
+        argv.insert(1, "run".into());
+    }
+    Cli::try_parse_from(argv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_run(args: &[&str]) -> RunFlags {
+        let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
+        match parse(argv).expect("parses").command {
+            Command::Run(flags) => flags,
+        }
+    }
+
+    #[test]
+    fn run_is_the_default_subcommand() {
+        let flags = parse_run(&["--dir", ".", "demo.wasm", "a", "b"]);
+        assert_eq!(flags.module, PathBuf::from("demo.wasm"));
+        assert_eq!(flags.args, vec![OsString::from("a"), OsString::from("b")]);
+        assert_eq!(flags.dirs, vec!["."]);
+    }
+
+    #[test]
+    fn everything_after_the_module_reaches_the_guest() {
+        let flags = parse_run(&["run", "demo.wasm", "--dir", "x", "-h", "--env=A"]);
+        assert_eq!(flags.args, ["--dir", "x", "-h", "--env=A"].map(OsString::from));
+        assert!(flags.dirs.is_empty());
+    }
+
+    #[test]
+    fn sizes_take_suffixes() {
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("lots").is_err());
+    }
+}

@@ -1,0 +1,62 @@
+//! The `capwasi` command line: flags (`flags.rs`) -> resolved configuration
+//! (`config.rs`) -> run (`run.rs`), and the exit-code contract.
+
+pub mod config;
+pub mod flags;
+pub mod run;
+
+use std::process::ExitCode;
+
+use flags::Command;
+
+/// The exit status of a guest that trapped, as `wasmtime run` uses on Unix
+/// (128 + SIGABRT).
+pub const EXIT_TRAP: u8 = 134;
+/// The exit status when capwasi cannot run the guest.
+pub const EXIT_HOST_ERROR: u8 = 1;
+/// The exit status of a command-line usage error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Parses the process arguments and runs; see [`flags::EXIT_CODES`].
+pub fn main() -> ExitCode {
+    // A trap report shows the guest's wasm backtrace; the host's own stack is noise there.
+    wasmtime::error::disable_backtrace();
+    let cli = match flags::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Run(flags) => {
+            let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("capwasi: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            match run::run(config) {
+                Ok(run::Outcome::Exited(code)) => exit_with(code),
+                Ok(run::Outcome::Trapped(trap)) => {
+                    eprintln!("{}", run::trap_report(&trap));
+                    ExitCode::from(EXIT_TRAP)
+                }
+                Err(e) => {
+                    eprintln!("capwasi: {e:#}");
+                    ExitCode::from(EXIT_HOST_ERROR)
+                }
+            }
+        }
+    }
+}
+
+/// Exits with the guest's status unchanged: statuses outside 0..=255 go to
+/// `exit(2)` as they are, and the OS keeps the low 8 bits, as for a native program.
+fn exit_with(code: i32) -> ExitCode {
+    match u8::try_from(code) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => std::process::exit(code),
+    }
+}

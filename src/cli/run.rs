@@ -1,0 +1,185 @@
+//! `capwasi run`: load the module, build the guest's context, run it, and turn
+//! the outcome into an exit status.
+
+use std::path::Path;
+
+use wasmtime::error::Context;
+use wasmtime::{bail, format_err};
+use capwasi::{I32Exit, WasiCtx};
+use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Val, ValType};
+
+use super::config::{RunConfig, preopen_error};
+
+/// A run's data in the store: the guest's context and its resource limits.
+struct Host {
+    wasi: WasiCtx,
+    limits: StoreLimits,
+}
+
+/// How a run ended, short of a host error.
+pub enum Outcome {
+    /// `_start` returned, or the guest called proc_exit.
+    Exited(i32),
+    /// The guest trapped; the error carries the reason and the wasm backtrace.
+    Trapped(wasmtime::Error),
+}
+
+/// Runs the configured module. `Err` is a host error: capwasi could not run
+/// the guest at all (exit 1).
+pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
+    let engine = Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")?;
+    let module = load_module(&engine, &config.module)?;
+
+    let mut builder = WasiCtx::builder();
+    builder.inherit_stdio().args(config.args.iter()).max_open_fds(config.max_fds);
+    for (key, value) in &config.env {
+        builder.env(key, value);
+    }
+    for preopen in &config.preopens {
+        builder
+            .preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms)
+            .map_err(|e| format_err!(preopen_error(preopen, &e)))?;
+    }
+    let wasi = builder.build()?;
+
+    let mut limits = StoreLimitsBuilder::new();
+    if let Some(bytes) = config.max_memory {
+        limits = limits.memory_size(usize::try_from(bytes).unwrap_or(usize::MAX));
+    }
+    let mut store = Store::new(&engine, Host { wasi, limits: limits.build() });
+    store.limiter(|host| &mut host.limits);
+
+    let mut linker: Linker<Host> = Linker::new(&engine);
+    capwasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+    if config.trap_unknown_imports {
+        linker.define_unknown_imports_as_traps(&module)?;
+    } else {
+        check_imports(&linker, &mut store, &module, &config.module)?;
+    }
+
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        // A trap in a start function or a data segment out of bounds is the guest's.
+        Err(e) if e.downcast_ref::<wasmtime::Trap>().is_some() => return Ok(Outcome::Trapped(e)),
+        Err(e) => return Err(e.context(format!("cannot instantiate '{}'", config.module.display()))),
+    };
+
+    let result = (|| -> wasmtime::Result<()> {
+        if let Some(init) = instance.get_func(&mut store, "_initialize") {
+            init.typed::<(), ()>(&store)?.call(&mut store, ())?;
+        }
+        match &config.invoke {
+            Some(name) => invoke(&mut store, &instance, name, &config.args[1..]),
+            None => match instance.get_func(&mut store, "_start") {
+                Some(start) => start.typed::<(), ()>(&store)?.call(&mut store, ()),
+                None if instance.get_func(&mut store, "_initialize").is_some() => Ok(()),
+                None => Err(wasmtime::Error::msg(NO_START)),
+            },
+        }
+    })();
+    match result {
+        Ok(()) => Ok(Outcome::Exited(0)),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(I32Exit(code)) => Ok(Outcome::Exited(*code)),
+            None if e.downcast_ref::<wasmtime::Trap>().is_some() => Ok(Outcome::Trapped(e)),
+            None => Err(e),
+        },
+    }
+}
+
+const NO_START: &str = "the module exports no `_start` function: it is not a WASI command; \
+                        name the function to call with --invoke NAME";
+
+/// Reads and compiles `path`, with a clear message for a missing file or one
+/// that is not WebAssembly.
+fn load_module(engine: &Engine, path: &Path) -> wasmtime::Result<Module> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        format_err!("cannot read module '{}': {why}", path.display())
+    })?;
+    let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|text| text.trim_start().starts_with('('));
+    if !bytes.starts_with(b"\0asm") && !looks_like_text {
+        bail!(
+            "'{}' is not a WebAssembly module (no \\0asm header, and not .wat text); \
+             build it for wasm32-wasip1 or wasm32-wasi",
+            path.display()
+        );
+    }
+    Module::new(engine, &bytes).map_err(|e| {
+        let first_line = format!("{e:#}").lines().next().unwrap_or_default().to_string();
+        format_err!("'{}' is not a valid WebAssembly module: {first_line}", path.display())
+    })
+}
+
+/// Fails with one line naming every import the linker cannot satisfy.
+fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module, path: &Path) -> wasmtime::Result<()> {
+    let missing: Vec<String> = module
+        .imports()
+        .filter(|import| linker.get_by_import(&mut *store, import).is_none())
+        .map(|import| format!("{}::{}", import.module(), import.name()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "'{}' imports {}, which capwasi does not provide (it provides wasi_snapshot_preview1); \
+         rebuild the module for wasm32-wasip1, or pass --trap-unknown-imports to run it anyway",
+        path.display(),
+        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Calls export `name` with `args` parsed as its parameters, printing each
+/// result on its own line.
+fn invoke(store: &mut Store<Host>, instance: &wasmtime::Instance, name: &str, args: &[String]) -> wasmtime::Result<()> {
+    let func = instance
+        .get_func(&mut *store, name)
+        .ok_or_else(|| wasmtime::Error::msg(format!("the module exports no function named `{name}`")))?;
+    let ty = func.ty(&*store);
+    if ty.params().len() != args.len() {
+        wasmtime::bail!("`{name}` takes {} arguments, but {} were given", ty.params().len(), args.len());
+    }
+    let params = ty
+        .params()
+        .zip(args)
+        .map(|(ty, arg)| parse_val(&ty, arg).ok_or_else(|| wasmtime::Error::msg(format!("cannot pass '{arg}' as {ty}"))))
+        .collect::<wasmtime::Result<Vec<_>>>()?;
+    let mut results = vec![Val::I32(0); ty.results().len()];
+    func.call(&mut *store, &params, &mut results)?;
+    for result in results {
+        match result {
+            Val::I32(v) => println!("{v}"),
+            Val::I64(v) => println!("{v}"),
+            Val::F32(v) => println!("{}", f32::from_bits(v)),
+            Val::F64(v) => println!("{}", f64::from_bits(v)),
+            other => println!("{other:?}"),
+        }
+    }
+    Ok(())
+}
+
+fn parse_val(ty: &ValType, arg: &str) -> Option<Val> {
+    Some(match ty {
+        ValType::I32 => Val::I32(arg.parse::<i32>().ok().or_else(|| arg.parse::<u32>().ok().map(|v| v as i32))?),
+        ValType::I64 => Val::I64(arg.parse::<i64>().ok().or_else(|| arg.parse::<u64>().ok().map(|v| v as i64))?),
+        ValType::F32 => Val::F32(arg.parse::<f32>().ok()?.to_bits()),
+        ValType::F64 => Val::F64(arg.parse::<f64>().ok()?.to_bits()),
+        _ => return None,
+    })
+}
+
+/// The reason a guest trapped and its wasm backtrace, for stderr.
+pub fn trap_report(err: &wasmtime::Error) -> String {
+    let reason = match err.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => trap.to_string(),
+        None => format!("{err:#}"),
+    };
+    let mut report = format!("capwasi: the guest trapped: {reason}");
+    if let Some(backtrace) = err.downcast_ref::<wasmtime::WasmBacktrace>() {
+        report.push_str(&format!("\n{backtrace}"));
+    }
+    report
+}

@@ -109,13 +109,49 @@ fn parse_size(text: &str) -> Result<u64, String> {
 const SUBCOMMANDS: &[&str] = &["run", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
-/// not a subcommand.
+/// not a subcommand, and `--` before the module so that everything after it
+/// (`-h` included) reaches the guest untouched.
 pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     let first = argv.get(1).and_then(|a| a.to_str());
     if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
         argv.insert(1, "run".into());
     }
+    if argv.get(1).is_some_and(|a| a == "run")
+        && let Some(module_at) = module_position(&argv[2..])
+    {
+        argv.insert(2 + module_at, "--".into());
+    }
     Cli::try_parse_from(argv)
+}
+
+/// The index of the module among `run`'s arguments: the first token that is
+/// neither a flag nor a flag's value. None if there is none, or `--` comes first.
+fn module_position(args: &[OsString]) -> Option<usize> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let run = command.find_subcommand("run")?;
+    let mut i = 0;
+    while i < args.len() {
+        let token = args[i].to_str()?;
+        if token == "--" {
+            return None;
+        }
+        if let Some(long) = token.strip_prefix("--") {
+            if !long.contains('=') {
+                let takes_value = run
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(long))
+                    .is_some_and(|a| a.get_action().takes_values());
+                if takes_value {
+                    i += 1;
+                }
+            }
+        } else if !(token.starts_with('-') && token.len() > 1) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]

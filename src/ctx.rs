@@ -216,10 +216,7 @@ impl WasiCtxBuilder {
     }
 
     /// Hands the guest a listening Unix-domain socket.
-    pub fn preopened_unix_listener(
-        &mut self,
-        listener: std::os::unix::net::UnixListener,
-    ) -> &mut Self {
+    pub fn preopened_unix_listener(&mut self, listener: std::os::unix::net::UnixListener) -> &mut Self {
         self.sockets.push(Socket::UnixListener(listener));
         self
     }

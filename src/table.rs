@@ -114,9 +114,6 @@ impl FdTable {
 
     /// The open descriptors with their numbers, in order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Descriptor)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(fd, slot)| slot.as_ref().map(|desc| (fd as u32, desc)))
+        self.slots.iter().enumerate().filter_map(|(fd, slot)| slot.as_ref().map(|desc| (fd as u32, desc)))
     }
 }

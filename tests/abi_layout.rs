@@ -57,7 +57,12 @@ fn scalar_sizes_match_the_abi() {
 fn record_offsets_match_the_abi() {
     assert_eq!((Iovec::offset_of_buf(), Iovec::offset_of_buf_len()), (0, 4));
     assert_eq!(
-        [Dirent::offset_of_d_next(), Dirent::offset_of_d_ino(), Dirent::offset_of_d_namlen(), Dirent::offset_of_d_type()],
+        [
+            Dirent::offset_of_d_next(),
+            Dirent::offset_of_d_ino(),
+            Dirent::offset_of_d_namlen(),
+            Dirent::offset_of_d_type()
+        ],
         [0, 8, 16, 20]
     );
     assert_eq!(
@@ -83,7 +88,12 @@ fn record_offsets_match_the_abi() {
         [0, 8, 16, 24, 32, 40, 48, 56]
     );
     assert_eq!(
-        [Event::offset_of_userdata(), Event::offset_of_error(), Event::offset_of_type_(), Event::offset_of_fd_readwrite()],
+        [
+            Event::offset_of_userdata(),
+            Event::offset_of_error(),
+            Event::offset_of_type_(),
+            Event::offset_of_fd_readwrite()
+        ],
         [0, 8, 10, 16]
     );
     assert_eq!((EventFdReadwrite::offset_of_nbytes(), EventFdReadwrite::offset_of_flags()), (0, 8));

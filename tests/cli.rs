@@ -48,7 +48,8 @@ fn env_is_empty_unless_given() {
     for name in ["c-tests/args_env", "rust-tests/args_env"] {
         let out = capwasi(&["run", &path(name)]);
         assert_eq!(stdout(&out), "argc=1\nargv[0]=args_env.wasm\n", "{name}");
-        let out = capwasi(&["run", "--env", "A=1", "--env", "PASSED", "--env", "NOT_SET", "--argv0", "prog", &path(name)]);
+        let out =
+            capwasi(&["run", "--env", "A=1", "--env", "PASSED", "--env", "NOT_SET", "--argv0", "prog", &path(name)]);
         assert_eq!(stdout(&out), "argc=1\nargv[0]=prog\nenv:A=1\nenv:PASSED=from-host\n", "{name}");
     }
 }
@@ -82,7 +83,10 @@ fn traps_exit_134_with_a_backtrace_and_keep_earlier_output() {
         assert_eq!(out.status.code(), Some(134), "{name}");
         assert_eq!(stdout(&out), before, "{name}");
         let err = stderr(&out);
-        assert!(err.contains("capwasi: the guest trapped: wasm trap: wasm `unreachable` instruction executed"), "{name}: {err}");
+        assert!(
+            err.contains("capwasi: the guest trapped: wasm trap: wasm `unreachable` instruction executed"),
+            "{name}: {err}"
+        );
         assert!(err.contains("wasm backtrace:") && err.contains("    0: "), "{name}: {err}");
     }
 }
@@ -121,7 +125,10 @@ fn unknown_import_is_named_with_the_fix() {
 #[test]
 fn missing_preopen_names_the_flag() {
     let out = capwasi(&["run", "--dir", "/no/such/dir::/data", &path("c-tests/hello")]);
-    assert_one_line_host_error(&out, "cannot open preopen '/data' (host '/no/such/dir'): no such directory on the host; check --dir");
+    assert_one_line_host_error(
+        &out,
+        "cannot open preopen '/data' (host '/no/such/dir'): no such directory on the host; check --dir",
+    );
     let out = capwasi(&["run", "--mapdir", "/data::/no/such/dir", &path("c-tests/hello")]);
     assert_one_line_host_error(&out, "check --mapdir");
 }
@@ -156,9 +163,13 @@ fn invoke_calls_another_export_with_typed_arguments() {
 fn reactors_get_initialize_before_the_invoked_export() {
     let dir = tempfile::tempdir().unwrap();
     let wat = dir.path().join("reactor.wat");
-    std::fs::write(&wat, r#"(module (global $g (mut i32) (i32.const 0))
+    std::fs::write(
+        &wat,
+        r#"(module (global $g (mut i32) (i32.const 0))
         (func (export "_initialize") (global.set $g (i32.const 7)))
-        (func (export "get") (result i32) (global.get $g)))"#).unwrap();
+        (func (export "get") (result i32) (global.get $g)))"#,
+    )
+    .unwrap();
     let out = capwasi(&["run", "--invoke", "get", wat.to_str().unwrap()]);
     assert_eq!(stdout(&out), "7\n", "{}", stderr(&out));
 }

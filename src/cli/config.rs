@@ -116,9 +116,7 @@ pub fn parse_dir(spec: &str) -> Result<Preopen, ConfigError> {
         None => (rest, rest),
     };
     if host.is_empty() || guest.is_empty() {
-        return Err(ConfigError(format!(
-            "--dir {spec}: expected HOST, HOST::GUEST or HOST::GUEST::ro"
-        )));
+        return Err(ConfigError(format!("--dir {spec}: expected HOST, HOST::GUEST or HOST::GUEST::ro")));
     }
     Ok(Preopen { flag: "--dir", host: PathBuf::from(host), guest: guest.to_string(), perms })
 }
@@ -129,12 +127,9 @@ pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
     let (rest, perms) = split_perms(spec);
     let pair = rest.split_once("::").or_else(|| rest.split_once(':'));
     match pair {
-        Some((guest, host)) if !guest.is_empty() && !host.is_empty() => Ok(Preopen {
-            flag: "--mapdir",
-            host: PathBuf::from(host),
-            guest: guest.to_string(),
-            perms,
-        }),
+        Some((guest, host)) if !guest.is_empty() && !host.is_empty() => {
+            Ok(Preopen { flag: "--mapdir", host: PathBuf::from(host), guest: guest.to_string(), perms })
+        }
         _ => Err(ConfigError(format!("--mapdir {spec}: expected GUEST::HOST (or GUEST:HOST)"))),
     }
 }
@@ -148,10 +143,7 @@ pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => err.to_string(),
     };
-    format!(
-        "cannot open preopen '{}' (host '{host}'): {why}; check {}",
-        preopen.guest, preopen.flag
-    )
+    format!("cannot open preopen '{}' (host '{host}'): {why}; check {}", preopen.guest, preopen.flag)
 }
 
 #[cfg(test)]
@@ -190,7 +182,11 @@ mod tests {
     #[test]
     fn env_values_and_inherited_names() {
         let host = |k: &str| (k == "HOME").then(|| "/home/u".to_string());
-        let config = RunConfig::resolve(flags(&["--env", "A=1", "--env", "HOME", "--env", "UNSET", "--env", "B=x=y", "m.wasm"]), host).unwrap();
+        let config = RunConfig::resolve(
+            flags(&["--env", "A=1", "--env", "HOME", "--env", "UNSET", "--env", "B=x=y", "m.wasm"]),
+            host,
+        )
+        .unwrap();
         assert_eq!(
             config.env,
             vec![("A".into(), "1".into()), ("HOME".into(), "/home/u".into()), ("B".into(), "x=y".into())]

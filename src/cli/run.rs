@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use wasmtime::error::Context;
-use wasmtime::{bail, format_err};
 use capwasi::{I32Exit, WasiCtx};
+use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Val, ValType};
+use wasmtime::{bail, format_err};
 
 use super::config::{RunConfig, preopen_error};
 
@@ -145,7 +145,9 @@ fn invoke(store: &mut Store<Host>, instance: &wasmtime::Instance, name: &str, ar
     let params = ty
         .params()
         .zip(args)
-        .map(|(ty, arg)| parse_val(&ty, arg).ok_or_else(|| wasmtime::Error::msg(format!("cannot pass '{arg}' as {ty}"))))
+        .map(|(ty, arg)| {
+            parse_val(&ty, arg).ok_or_else(|| wasmtime::Error::msg(format!("cannot pass '{arg}' as {ty}")))
+        })
         .collect::<wasmtime::Result<Vec<_>>>()?;
     let mut results = vec![Val::I32(0); ty.results().len()];
     func.call(&mut *store, &params, &mut results)?;

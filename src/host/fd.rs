@@ -78,16 +78,9 @@ pub fn fd_filestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Filestat, Error> {
     };
     match host_fd {
         Some(host_fd) => Ok(filestat_from_stat(&rustix::fs::fstat(host_fd)?)),
-        None => Ok(Filestat {
-            dev: 0,
-            ino: 0,
-            filetype: Filetype::Unknown,
-            nlink: 0,
-            size: 0,
-            atim: 0,
-            mtim: 0,
-            ctim: 0,
-        }),
+        None => {
+            Ok(Filestat { dev: 0, ino: 0, filetype: Filetype::Unknown, nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 })
+        }
     }
 }
 
@@ -184,6 +177,12 @@ pub fn fd_fdstat_set_rights(_ctx: &mut WasiCtx, _fd: Fd, _base: Rights, _inherit
 pub fn fd_filestat_set_size(_ctx: &mut WasiCtx, _fd: Fd, _size: Filesize) -> Result<(), Error> {
     Err(Errno::Nosys.into())
 }
-pub fn fd_filestat_set_times(_ctx: &mut WasiCtx, _fd: Fd, _atim: Timestamp, _mtim: Timestamp, _fst_flags: Fstflags) -> Result<(), Error> {
+pub fn fd_filestat_set_times(
+    _ctx: &mut WasiCtx,
+    _fd: Fd,
+    _atim: Timestamp,
+    _mtim: Timestamp,
+    _fst_flags: Fstflags,
+) -> Result<(), Error> {
     Err(Errno::Nosys.into())
 }

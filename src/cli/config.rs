@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use capwasi::DirPerms;
 
+use super::cache::{LoadOptions, default_cache_dir};
 use super::flags::RunFlags;
 
 /// One directory handed to the guest.
@@ -31,6 +32,8 @@ pub struct RunConfig {
     pub max_fds: u32,
     pub max_memory: Option<u64>,
     pub trap_unknown_imports: bool,
+    /// The compile cache and whether precompiled modules may run.
+    pub load: LoadOptions,
 }
 
 /// A command-line value capwasi cannot use; the message says which and why.
@@ -91,6 +94,10 @@ impl RunConfig {
             max_fds: flags.max_fds,
             max_memory: flags.max_memory,
             trap_unknown_imports: flags.trap_unknown_imports,
+            load: LoadOptions {
+                cache_dir: if flags.no_cache { None } else { default_cache_dir() },
+                allow_precompiled: flags.allow_precompiled,
+            },
         })
     }
 }
@@ -176,6 +183,7 @@ mod tests {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match super::super::flags::parse(argv).unwrap().command {
             super::super::flags::Command::Run(f) => f,
+            other => panic!("not run: {other:?}"),
         }
     }
 

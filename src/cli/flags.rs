@@ -32,6 +32,19 @@ pub enum Command {
     /// Run a WebAssembly module (also the default: `capwasi FILE.wasm ...`).
     #[command(after_help = EXIT_CODES)]
     Run(RunFlags),
+    /// Compile a module ahead of time into a `.cwasm` for `run --allow-precompiled`.
+    Compile(CompileFlags),
+}
+
+/// Flags of `capwasi compile`.
+#[derive(Args, Debug)]
+pub struct CompileFlags {
+    /// The module to compile.
+    #[arg(value_name = "FILE")]
+    pub module: PathBuf,
+    /// Where to write the precompiled module (default: FILE with extension `.cwasm`).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
 }
 
 /// Flags of `capwasi run`.
@@ -81,7 +94,17 @@ pub struct RunFlags {
     #[arg(long)]
     pub trap_unknown_imports: bool,
 
-    /// The module (binary `.wasm` or text `.wat`).
+    /// Compile without the on-disk cache of compiled modules
+    /// (`$XDG_CACHE_HOME/capwasi`, else `~/.cache/capwasi`).
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Allow running a precompiled `.cwasm` from `capwasi compile`. It is
+    /// native code that runs unchecked: use it only for files you trust.
+    #[arg(long)]
+    pub allow_precompiled: bool,
+
+    /// The module (binary `.wasm`, text `.wat`, or with --allow-precompiled a `.cwasm`).
     #[arg(value_name = "FILE")]
     pub module: PathBuf,
 
@@ -106,7 +129,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
-const SUBCOMMANDS: &[&str] = &["run", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] = &["run", "compile", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
 /// not a subcommand, and `--` before the module so that everything after it
@@ -162,6 +185,7 @@ mod tests {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match parse(argv).expect("parses").command {
             Command::Run(flags) => flags,
+            other => panic!("not run: {other:?}"),
         }
     }
 

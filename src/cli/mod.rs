@@ -1,6 +1,7 @@
 //! The `capwasi` command line: flags (`flags.rs`) -> resolved configuration
 //! (`config.rs`) -> run (`run.rs`), and the exit-code contract.
 
+pub mod cache;
 pub mod config;
 pub mod flags;
 pub mod run;
@@ -43,6 +44,16 @@ pub fn main() -> ExitCode {
                     eprintln!("{}", run::trap_report(&trap));
                     ExitCode::from(EXIT_TRAP)
                 }
+                Err(e) => {
+                    eprintln!("capwasi: {e:#}");
+                    ExitCode::from(EXIT_HOST_ERROR)
+                }
+            }
+        }
+        Command::Compile(flags) => {
+            let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
+            match run::engine().and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output)) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("capwasi: {e:#}");
                     ExitCode::from(EXIT_HOST_ERROR)

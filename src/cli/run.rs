@@ -8,6 +8,7 @@ use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Val, ValType};
 use wasmtime::{bail, format_err};
 
+use super::cache;
 use super::config::{RunConfig, preopen_error};
 
 /// A run's data in the store: the guest's context and its resource limits.
@@ -27,8 +28,8 @@ pub enum Outcome {
 /// Runs the configured module. `Err` is a host error: capwasi could not run
 /// the guest at all (exit 1).
 pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
-    let engine = Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")?;
-    let module = load_module(&engine, &config.module)?;
+    let engine = engine()?;
+    let module = cache::load(&engine, &config.module, &config.load)?;
 
     let mut builder = WasiCtx::builder();
     builder.inherit_stdio().args(config.args.iter()).max_open_fds(config.max_fds);
@@ -87,32 +88,14 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
     }
 }
 
+/// The engine every command uses: wasmtime's defaults (SIMD, tail calls,
+/// exception handling and the rest of its default wasm features).
+pub fn engine() -> wasmtime::Result<Engine> {
+    Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")
+}
+
 const NO_START: &str = "the module exports no `_start` function: it is not a WASI command; \
                         name the function to call with --invoke NAME";
-
-/// Reads and compiles `path`, with a clear message for a missing file or one
-/// that is not WebAssembly.
-fn load_module(engine: &Engine, path: &Path) -> wasmtime::Result<Module> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        };
-        format_err!("cannot read module '{}': {why}", path.display())
-    })?;
-    let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|text| text.trim_start().starts_with('('));
-    if !bytes.starts_with(b"\0asm") && !looks_like_text {
-        bail!(
-            "'{}' is not a WebAssembly module (no \\0asm header, and not .wat text); \
-             build it for wasm32-wasip1 or wasm32-wasi",
-            path.display()
-        );
-    }
-    Module::new(engine, &bytes).map_err(|e| {
-        let first_line = format!("{e:#}").lines().next().unwrap_or_default().to_string();
-        format_err!("'{}' is not a valid WebAssembly module: {first_line}", path.display())
-    })
-}
 
 /// Fails with one line naming every import the linker cannot satisfy.
 fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module, path: &Path) -> wasmtime::Result<()> {

@@ -11,6 +11,6 @@
 wiggle::from_witx!({
     witx: ["witx/wasi_snapshot_preview1.witx"],
     errors: { errno => trappable Error },
-    tracing: false,
+    tracing: true,
     wasmtime: false,
 });

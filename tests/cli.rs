@@ -173,3 +173,30 @@ fn reactors_get_initialize_before_the_invoked_export() {
     let out = capwasi(&["run", "--invoke", "get", wat.to_str().unwrap()]);
     assert_eq!(stdout(&out), "7\n", "{}", stderr(&out));
 }
+
+#[test]
+fn trace_prints_each_call_and_its_result() {
+    let out = capwasi(&["run", "--trace", &path("c-tests/exit_code"), "3"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("==> args_sizes_get()\n<== args_sizes_get: Ok((2, "), "{err}");
+    assert!(err.ends_with("==> proc_exit(rval=3)\n<== proc_exit: exited with status 3\n"), "{err}");
+    let out = capwasi(&["run", "--trace", &path("c-tests/stdio_fdstat")]);
+    assert!(stderr(&out).contains("==> fd_fdstat_get(fd=Fd(99))\n<== fd_fdstat_get: errno=BADF\n"), "{}", stderr(&out));
+}
+
+#[test]
+fn compiled_modules_are_cached_under_xdg_cache_home() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_capwasi"))
+            .args(["run", &path("c-tests/hello")])
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(stdout(&run()), "hello, world\n");
+    let entries: Vec<_> = std::fs::read_dir(cache.path().join("capwasi/modules")).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(stdout(&run()), "hello, world\n", "runs from the cache entry");
+}

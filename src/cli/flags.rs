@@ -94,6 +94,10 @@ pub struct RunFlags {
     #[arg(long)]
     pub trap_unknown_imports: bool,
 
+    /// Print every preview1 call and its result on stderr.
+    #[arg(long)]
+    pub trace: bool,
+
     /// Compile without the on-disk cache of compiled modules
     /// (`$XDG_CACHE_HOME/capwasi`, else `~/.cache/capwasi`).
     #[arg(long)]

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod config;
 pub mod flags;
 pub mod run;
+pub mod trace;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,9 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(flags) => {
+            if flags.trace {
+                trace::install();
+            }
             let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
                 Ok(config) => config,
                 Err(e) => {

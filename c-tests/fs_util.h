@@ -6,6 +6,7 @@
 
 // Setup calls whose result a test does not need ignore it on purpose.
 #pragma clang diagnostic ignored "-Wunused-result"
+#pragma clang diagnostic ignored "-Wunused-function"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -7,8 +7,9 @@
 
 use std::io;
 
-use rustix::fd::AsFd;
 use rustix::fs::FileType;
+
+use crate::fs::OpenDir;
 
 /// One directory entry.
 pub struct Entry {
@@ -34,14 +35,15 @@ impl Listing {
     /// parent is itself, as `/`'s is (and no inode from outside leaks in).
     /// Entries whose type the file system does not store in the directory
     /// are stat-ed once, without following symlinks.
-    pub fn read(dir: &cap_std::fs::Dir) -> io::Result<Listing> {
+    pub fn read(open_dir: &OpenDir) -> io::Result<Listing> {
+        let dir = &open_dir.dir;
         let own = rustix::fs::fstat(dir)?;
         let mut entries = vec![
             Entry { name: Box::from(&b"."[..]), ino: own.st_ino, file_type: FileType::Directory },
             Entry { name: Box::from(&b".."[..]), ino: own.st_ino, file_type: FileType::Directory },
         ];
-        // `read_from` reopens the directory, so this listing has its own position.
-        let mut host = rustix::fs::Dir::read_from(dir.as_fd())?;
+        // A fresh descriptor: its own position, and readable (a preopen is `O_PATH`).
+        let mut host = rustix::fs::Dir::new(open_dir.open_self()?.into_std())?;
         while let Some(entry) = host.read() {
             let entry = entry?;
             let name = entry.file_name().to_bytes();

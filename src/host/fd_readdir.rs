@@ -53,7 +53,7 @@ pub fn fd_readdir(
     let out = buf.as_array(buf_len);
     mem.as_slice(out)?; // bounds check of the whole buffer before anything else
     if cookie == 0 || dir.listing.is_none() {
-        dir.listing = Some(Listing::read(&dir.dir)?);
+        dir.listing = Some(Listing::read(dir)?);
     }
     let Some(listing) = &dir.listing else { unreachable!("listing was just read") };
     let start = usize::try_from(cookie).unwrap_or(usize::MAX);

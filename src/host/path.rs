@@ -72,6 +72,9 @@ pub fn path_create_directory(
 
 /// The attributes of `path` beneath `fd`, following a final symlink when
 /// `flags` has SYMLINK_FOLLOW (`fstatat`).
+///
+/// ENOTDIR: `path` ends in `/` and does not name a directory (a trailing `/`
+/// follows a final symlink whatever `flags` say, as POSIX).
 pub fn path_filestat_get(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -81,11 +84,17 @@ pub fn path_filestat_get(
 ) -> Result<Filestat, Error> {
     let dir = dir_of(ctx, fd)?;
     let path = guest_path(mem, path)?;
-    let metadata = if flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+    // A trailing `/` asks for a directory and follows a final symlink, as in
+    // POSIX; cap-std's stat does not check it, so the type is checked here.
+    let trailing_slash = path.ends_with('/');
+    let metadata = if trailing_slash || flags.contains(Lookupflags::SYMLINK_FOLLOW) {
         dir.dir.metadata(&*path)?
     } else {
         dir.dir.symlink_metadata(&*path)?
     };
+    if trailing_slash && !metadata.is_dir() {
+        return Err(Errno::Notdir.into());
+    }
     Ok(filestat_from_metadata(&metadata))
 }
 
@@ -283,6 +292,10 @@ pub fn path_readlink(
 
 /// Removes the empty directory `path` beneath `fd` (`unlinkat(AT_REMOVEDIR)`).
 ///
+/// Trailing slashes are accepted (`rmdir("dir/")` works, as on Linux): cap-std
+/// would resolve `dir/` to `dir/.` and refuse it, so they are dropped, which
+/// changes nothing else since only a directory can be removed.
+///
 /// ENOTEMPTY: it is not empty. ENOTDIR: it is not a directory (a symlink to
 /// one included). EBUSY: it is in use as a mount point. EINVAL: the last
 /// component is `.`. ENOTCAPABLE: `fd` is beneath a read-only preopen, or the
@@ -295,7 +308,9 @@ pub fn path_remove_directory(
 ) -> Result<(), Error> {
     let dir = dir_of(ctx, fd)?;
     let path = guest_path(mem, path)?;
-    writable(dir)?.remove_dir(&*path)?;
+    let trimmed = path.trim_end_matches('/');
+    let path = if trimmed.is_empty() { &*path } else { trimmed };
+    writable(dir)?.remove_dir(path)?;
     Ok(())
 }
 

@@ -287,7 +287,7 @@ impl WasiCtxBuilder {
             } else {
                 (rights::dir_read_write(), rights::dir_inheriting_read_write())
             };
-            let open_dir = OpenDir { dir, preopen: Some(name), read_only, rights_base, rights_inheriting };
+            let open_dir = OpenDir::new(dir, Some(name), read_only, rights_base, rights_inheriting);
             table.push(Descriptor::Dir(open_dir)).map_err(too_many)?;
         }
         let random = match builder.random.take() {

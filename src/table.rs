@@ -102,6 +102,12 @@ impl FdTable {
         Ok(())
     }
 
+    /// Whether the next [`FdTable::push`] would fail with EMFILE. Callers that
+    /// create something on the host before pushing check this first.
+    pub fn is_full(&self) -> bool {
+        self.open >= self.max_fds
+    }
+
     /// The number of open descriptors.
     pub fn len(&self) -> u32 {
         self.open

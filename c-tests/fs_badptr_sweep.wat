@@ -1,9 +1,8 @@
 ;; Every pointer-taking file-system call given a pointer past the end of memory.
 ;; Export cN makes call N and returns its errno; the host test runs each in a
 ;; fresh instance after filling the last 64 bytes of memory with a sentinel, and
-;; expects EFAULT (21) for a bad input pointer, or a trap for a bad result
-;; pointer (wiggle writes results after the call and traps when it cannot),
-;; with the sentinel intact either way.
+;; expects EFAULT (21) for a bad input or result pointer, with the sentinel
+;; intact.
 ;; Needs a preopen at fd 3 holding a file "f" and a symlink "l" -> "f".
 ;; Build: wat2wasm c-tests/fs_badptr_sweep.wat (scripts/build-guests does it).
 (module

@@ -32,6 +32,11 @@ impl WasiCtx {
     pub fn builder() -> WasiCtxBuilder {
         WasiCtxBuilder::new()
     }
+
+    /// How many descriptors the guest holds open, stdio and preopens included.
+    pub fn open_fds(&self) -> u32 {
+        self.table.len()
+    }
 }
 
 /// Strings laid out as preview1 hands them to the guest: each NUL-terminated,

@@ -46,19 +46,19 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
         },
         Descriptor::Input(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
             fs_rights_base: rights::stream_read(),
             fs_rights_inheriting: Rights::empty(),
         },
         Descriptor::Output(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
             fs_rights_base: rights::stream_write(),
             fs_rights_inheriting: Rights::empty(),
         },
-        Descriptor::Socket(_) => Fdstat {
+        Descriptor::Socket(socket) => Fdstat {
             fs_filetype: Filetype::SocketStream,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(socket.is_nonblocking()),
             fs_rights_base: rights::socket(),
             fs_rights_inheriting: Rights::empty(),
         },
@@ -91,9 +91,14 @@ pub fn fd_filestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Filestat, Error> {
     }
 }
 
-/// Describes a preopened directory: its guest name's length.
+/// Describes a preopened directory: its guest name's length. A socket
+/// reports type `socket` (a capwasi extension, see `witx/typenames.witx`), so
+/// wasi-libc's preopen scan steps over it to the directories after it.
 /// EBADF: `fd` is not open or is not a preopen.
 pub fn fd_prestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Prestat, Error> {
+    if let Descriptor::Socket(_) = ctx.table.get(fd.into())? {
+        return Ok(Prestat::Socket);
+    }
     let name = preopen_name(ctx, fd)?;
     Ok(Prestat::Dir(PrestatDir { pr_name_len: u32::try_from(name.len())? }))
 }

@@ -113,7 +113,7 @@ pub fn add_to_linker<T: 'static>(
 fn check_result_ptr(memory: &GuestMemory<'_>, ptr: i32, size: u32, align: u32) -> Result<(), Errno> {
     let ptr = ptr as u32;
     memory.as_cow(wiggle::GuestPtr::<[u8]>::new((ptr, size))).map_err(|_| Errno::Fault)?;
-    if ptr % align != 0 {
+    if !ptr.is_multiple_of(align) {
         return Err(Errno::Inval);
     }
     Ok(())

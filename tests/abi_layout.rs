@@ -206,6 +206,6 @@ fn a_wrong_signature_does_not_link() {
     let mut linker: wasmtime::Linker<capwasi::WasiCtx> = wasmtime::Linker::new(&engine);
     capwasi::add_to_linker(&mut linker, |ctx| ctx).unwrap();
     let mut store = wasmtime::Store::new(&engine, capwasi::WasiCtx::builder().build().unwrap());
-    let err = linker.instantiate(&mut store, &module).err().expect("must not link");
+    let err = linker.instantiate(&mut store, &module).expect_err("must not link");
     assert!(format!("{err:#}").contains("fd_write"), "{err:#}");
 }

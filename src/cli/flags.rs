@@ -62,6 +62,23 @@ pub struct RunFlags {
     #[arg(long = "mapdir", value_name = "GUEST::HOST")]
     pub mapdirs: Vec<String>,
 
+    /// Hand the guest a TCP socket listening on ADDR:PORT (`127.0.0.1:8080`,
+    /// `[::1]:8080`, `localhost:8080`); repeatable. The guest serves it with
+    /// `sock_accept`. Listening sockets take descriptors 3, 4, ... after stdio,
+    /// the `--listenfd` ones first, then these in order, all before the
+    /// `--dir`/`--mapdir` preopens (wasi-libc still finds those: a socket
+    /// reports preopen type `socket`, which it skips).
+    #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
+    pub tcplisten: Vec<String>,
+
+    /// Adopt the listening sockets the parent passed systemd-style: when
+    /// LISTEN_PID is this process's id, LISTEN_FDS=N descriptors from 3 on,
+    /// each a listening TCP or Unix-domain socket, become the guest's first
+    /// sockets (fd 3, 4, ...), in order. Without LISTEN_FDS for this process it
+    /// is a usage error. The sockets are switched to blocking mode.
+    #[arg(long)]
+    pub listenfd: bool,
+
     /// Set an environment variable for the guest (`K=V`), or pass one of the
     /// host's through (`K`). The guest gets no host variables otherwise.
     #[arg(long = "env", value_name = "K[=V]")]

@@ -36,6 +36,14 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
     for (key, value) in &config.env {
         builder.env(key, value);
     }
+    for &fd in &config.listen_fds {
+        adopt_listener(&mut builder, fd)?;
+    }
+    for addr in &config.tcplisten {
+        let listener =
+            std::net::TcpListener::bind(addr).map_err(|e| format_err!("cannot listen on {addr} (--tcplisten): {e}"))?;
+        builder.preopened_tcp_listener(listener);
+    }
     for preopen in &config.preopens {
         builder
             .preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms)
@@ -92,6 +100,32 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
 /// exception handling and the rest of its default wasm features).
 pub fn engine() -> wasmtime::Result<Engine> {
     Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")
+}
+
+/// Hands the guest the inherited listening socket `fd` (`--listenfd`).
+fn adopt_listener(builder: &mut capwasi::WasiCtxBuilder, fd: i32) -> wasmtime::Result<()> {
+    use rustix::fd::{FromRawFd, OwnedFd};
+    use rustix::net::{AddressFamily, sockopt};
+    // SAFETY: fd is open (fstat below checks it before anything else uses it).
+    let borrowed = unsafe { rustix::fd::BorrowedFd::borrow_raw(fd) };
+    let not_listener = |why: String| format_err!("--listenfd: inherited descriptor {fd} {why}");
+    let stat = rustix::fs::fstat(borrowed).map_err(|e| not_listener(format!("is not open: {e}")))?;
+    if rustix::fs::FileType::from_raw_mode(stat.st_mode) != rustix::fs::FileType::Socket {
+        return Err(not_listener("is not a socket".into()));
+    }
+    if !sockopt::socket_acceptconn(borrowed).unwrap_or(false) {
+        return Err(not_listener("is not a listening socket".into()));
+    }
+    let family = sockopt::socket_domain(borrowed).map_err(|e| not_listener(e.to_string()))?;
+    rustix::io::fcntl_setfd(borrowed, rustix::io::FdFlags::CLOEXEC)?;
+    // SAFETY: the descriptor was inherited, is open, and nothing else in this process owns it.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    match family {
+        AddressFamily::INET | AddressFamily::INET6 => builder.preopened_tcp_listener(owned.into()),
+        AddressFamily::UNIX => builder.preopened_unix_listener(owned.into()),
+        _ => return Err(not_listener("is neither a TCP nor a Unix-domain socket".into())),
+    };
+    Ok(())
 }
 
 const NO_START: &str = "the module exports no `_start` function: it is not a WASI command; \

@@ -47,19 +47,19 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
         },
         Descriptor::Input(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
             fs_rights_base: rights::stream_read(),
             fs_rights_inheriting: Rights::empty(),
         },
         Descriptor::Output(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
             fs_rights_base: rights::stream_write(),
             fs_rights_inheriting: Rights::empty(),
         },
-        Descriptor::Socket(_) => Fdstat {
+        Descriptor::Socket(socket) => Fdstat {
             fs_filetype: Filetype::SocketStream,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(socket.is_nonblocking()),
             fs_rights_base: rights::socket(),
             fs_rights_inheriting: Rights::empty(),
         },
@@ -85,9 +85,14 @@ pub fn fd_filestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Filestat, Error> {
     }
 }
 
-/// Describes a preopened directory: its guest name's length.
+/// Describes a preopened directory: its guest name's length. A socket
+/// reports type `socket` (a capwasi extension, see `witx/typenames.witx`), so
+/// wasi-libc's preopen scan steps over it to the directories after it.
 /// EBADF: `fd` is not open or is not a preopen.
 pub fn fd_prestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Prestat, Error> {
+    if let Descriptor::Socket(_) = ctx.table.get(fd.into())? {
+        return Ok(Prestat::Socket);
+    }
     let name = preopen_name(ctx, fd)?;
     Ok(Prestat::Dir(PrestatDir { pr_name_len: u32::try_from(name.len())? }))
 }
@@ -269,11 +274,13 @@ pub fn fd_sync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
 /// Linux cannot change the sync flags after open, so DSYNC, RSYNC and SYNC
 /// must be given exactly as they were at open (so `fcntl(F_SETFL,
 /// fcntl(F_GETFL) | O_NONBLOCK)` works); wasmtime refuses any sync flag.
-/// On a socket only NONBLOCK may be set.
+/// On stdio streams and sockets only NONBLOCK means anything (see
+/// `stream_flags`): an inherited stream keeps it in capwasi, not on the host
+/// descriptor the parent shares.
 ///
-/// EBADF: `fd` is not open, or is a directory or stdio stream (as wasmtime).
-/// EINVAL: a sync flag differs from the one fixed at open; on a socket, any
-/// flag other than NONBLOCK.
+/// EBADF: `fd` is not open, or is a directory. EINVAL: a sync flag differs
+/// from the one fixed at open. ENOTSUP: APPEND or a sync flag on a stream or
+/// socket.
 pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<(), Error> {
     use rustix::fs::OFlags;
     let sync_bits = Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC;
@@ -289,16 +296,10 @@ pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<
             rustix::fs::fcntl_setfl(host_fd, host_flags)?;
             file.flags = flags;
         }
-        Descriptor::Socket(socket) => {
-            if !(flags - Fdflags::NONBLOCK).is_empty() {
-                return Err(Errno::Inval.into());
-            }
-            let host_fd = socket.as_fd();
-            let mut host_flags = rustix::fs::fcntl_getfl(host_fd)?;
-            host_flags.set(OFlags::NONBLOCK, flags.contains(Fdflags::NONBLOCK));
-            rustix::fs::fcntl_setfl(host_fd, host_flags)?;
+        desc @ (Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_)) => {
+            super::stream_flags::set(desc, flags)?
         }
-        _ => return Err(Errno::Badf.into()),
+        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod poll;
 mod proc;
 mod random;
 mod sock;
+mod stream_flags;
 
 use wiggle::{GuestMemory, GuestPtr};
 

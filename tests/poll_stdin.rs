@@ -167,9 +167,7 @@ fn a_terminal_is_ready_once_a_line_is_typed() {
     assert_eq!(guest.line(), "read 3");
 }
 
-/// NONBLOCK on a stdin pipe: EAGAIN, not 0, while it is empty. Needs
-/// fd_fdstat_set_flags, which the file-system work implements; until it calls
-/// `host::stream_flags::set`, the guest prints SKIP and this test only warns.
+/// NONBLOCK on a stdin pipe: EAGAIN, not 0, while it is empty.
 #[test]
 fn nonblocking_stdin_read_is_eagain_until_data_arrives() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_capwasi"))
@@ -184,12 +182,7 @@ fn nonblocking_stdin_read_is_eagain_until_data_arrives() {
     let (tx, lines) = mpsc::channel();
     thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l))));
     let guest = Guest { child, lines };
-    let first = guest.line();
-    if first == "SKIP" {
-        eprintln!("warning: fd_fdstat_set_flags is not implemented yet; NONBLOCK on stdin untested");
-        return;
-    }
-    assert_eq!(first, "again");
+    assert_eq!(guest.line(), "again");
     stdin.write_all(b"x").unwrap();
     assert_eq!(guest.finish(), ["ok"]);
 }

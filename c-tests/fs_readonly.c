@@ -1,6 +1,9 @@
 // Every mutating route beneath a read-only preopen (fd 3) is ENOTCAPABLE; a
 // read-write preopen is fd 4. The host test puts file.txt and dir/ in the
 // read-only one, and checks afterwards that nothing changed on disk.
+#include <errno.h>
+#include <fcntl.h>
+
 #include "fs_util.h"
 
 #define RW 4
@@ -13,6 +16,7 @@ int main(void) {
            !!(st.fs_rights_base & (__WASI_RIGHTS_PATH_CREATE_FILE | __WASI_RIGHTS_PATH_UNLINK_FILE |
                                    __WASI_RIGHTS_PATH_RENAME_TARGET | __WASI_RIGHTS_FD_WRITE)),
            !!(st.fs_rights_base & __WASI_RIGHTS_FD_READDIR));
+    // Inheriting rights are reported in full so wasi-libc passes write intent on (src/rights.rs).
     printf("inheriting has FD_WRITE: %d\n", !!(st.fs_rights_inheriting & __WASI_RIGHTS_FD_WRITE));
     CHECK("open for read", open_at(PRE, "file.txt", 0, 0, RO_RIGHTS, 0, &fd));
     __wasi_fd_fdstat_get(fd, &st);
@@ -56,5 +60,13 @@ int main(void) {
     printf("read '%s'\n", buf);
     // Rights may shrink, never grow.
     CHECK("grow preopen rights", __wasi_fd_fdstat_set_rights(PRE, ALL_RIGHTS, ALL_RIGHTS));
+    // Through wasi-libc, as a C program writes it: the write intent reaches the
+    // host (the preopen's inheriting rights carry FD_WRITE) and is refused.
+    int libc_fd = open("/ro/file.txt", O_WRONLY);
+    printf("libc open O_WRONLY: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
+    libc_fd = open("/ro/file.txt", O_RDWR | O_APPEND);
+    printf("libc open O_RDWR|O_APPEND: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
+    libc_fd = open("/ro/file.txt", O_RDONLY);
+    printf("libc open O_RDONLY: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
     return 0;
 }

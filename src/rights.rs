@@ -71,9 +71,18 @@ pub fn dir_inheriting_read_write() -> Rights {
     dir_read_write() | file_read_write()
 }
 
-/// What files and directories opened beneath a read-only directory may have.
+/// The inheriting rights a read-only directory reports: its own (reduced)
+/// rights for subdirectories, and the full file rights.
+///
+/// The file rights are deliberately not reduced: wasi-libc's `open` masks the
+/// rights it requests with the directory's inheriting rights, so a reduced set
+/// would turn `open(path, O_WRONLY)` into a request for nothing, which capwasi
+/// could only open read-only and fail at the first write (EBADF). Reported in
+/// full, the write intent reaches path_open, which refuses it with ENOTCAPABLE
+/// ("Capabilities insufficient") before touching the file. Files opened beneath
+/// a read-only directory report read-only rights.
 pub fn dir_inheriting_read_only() -> Rights {
-    dir_read_only() | file_read_only()
+    dir_read_only() | file_read_write()
 }
 
 /// Rights of a stdio stream or other character device.

@@ -42,7 +42,7 @@ fn every_mutating_route_beneath_a_read_only_preopen_is_enotcapable_and_changes_n
 
 const EXPECTED: &str = "\
 preopen rights: write-ish 0, readdir 1
-inheriting has FD_WRITE: 0
+inheriting has FD_WRITE: 1
 open for read: SUCCESS
 file rights: write 0, set_size 0
 write through it: BADF
@@ -67,10 +67,13 @@ rename rw -> ro: NOTCAPABLE
 link ro -> rw: NOTCAPABLE
 link rw -> ro: NOTCAPABLE
 open dir: SUCCESS
-dir inheriting has FD_WRITE: 0
+dir inheriting has FD_WRITE: 1
 create beneath dir: NOTCAPABLE
 unlink beneath dir: NOTCAPABLE
 read: SUCCESS
 read 'read only'
 grow preopen rights: NOTCAPABLE
+libc open O_WRONLY: Capabilities insufficient
+libc open O_RDWR|O_APPEND: Capabilities insufficient
+libc open O_RDONLY: opened
 ";

@@ -184,6 +184,7 @@ mod tests {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match super::super::flags::parse(argv).unwrap().command {
             super::super::flags::Command::Run(f) => f,
+            other => panic!("expected run, got {other:?}"),
         }
     }
 

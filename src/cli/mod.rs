@@ -4,6 +4,7 @@
 pub mod config;
 pub mod flags;
 pub mod run;
+pub mod test;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Test(flags) => test::main(flags),
         Command::Run(flags) => {
             let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
                 Ok(config) => config,

@@ -164,8 +164,11 @@ fn run(
         // dirs first, so a wasi-testsuite test finds its first directory at fd 3.
         let preopens = spec.dirs.iter().map(|d| (d, d.as_str())).chain(spec.root.iter().map(|r| (r, "/")));
         for (i, (name, guest)) in preopens.enumerate() {
-            let copy = scratch.path().join(i.to_string());
-            copy_tree(&dir.join(name), &copy).map_err(|e| format!("cannot copy fixture '{name}': {e}"))?;
+            let (fixture, copy) = (dir.join(name), scratch.path().join(i.to_string()));
+            if !fixture.is_dir() {
+                return Err(format!("fixture '{name}' is not a directory beside the test"));
+            }
+            copy_tree(&fixture, &copy).map_err(|e| format!("cannot copy fixture '{name}': {e}"))?;
             builder
                 .preopened_dir_path(&copy, guest, DirPerms::ReadWrite)
                 .map_err(|e| format!("cannot open fixture '{name}': {e}"))?;

@@ -76,7 +76,7 @@ fn each_broken_test_fails_with_its_reason() {
 #[test]
 fn a_passing_suite_exits_0() {
     let out = capwasi_test(&[repo("conformance/runner-selftest/pass").to_str().unwrap()]);
-    assert_eq!(stdout(&out), "5 passed, 0 failed, 0 skipped\n");
+    assert_eq!(stdout(&out), "6 passed, 0 failed, 0 skipped\n");
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -95,7 +95,7 @@ fn the_suite_on_disk_is_left_alone() {
 fn filter_and_skip_count_as_skipped() {
     let suite = repo("conformance/runner-selftest/pass");
     let out = capwasi_test(&["--filter", "^pass/(output|trap)$", "--skip", "trap", suite.to_str().unwrap()]);
-    assert_eq!(stdout(&out), "1 passed, 0 failed, 4 skipped\n");
+    assert_eq!(stdout(&out), "1 passed, 0 failed, 5 skipped\n");
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -103,7 +103,7 @@ fn filter_and_skip_count_as_skipped() {
 fn no_test_run_is_not_a_pass() {
     let out =
         capwasi_test(&["--filter", "nothing matches", repo("conformance/runner-selftest/pass").to_str().unwrap()]);
-    assert_eq!(last_line(&out), "0 passed, 0 failed, 5 skipped");
+    assert_eq!(last_line(&out), "0 passed, 0 failed, 6 skipped");
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -140,4 +140,12 @@ fn own_guest_suites_pass() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(last_line(&out).ends_with(&format!(" passed, 0 failed, {skipped} skipped")), "{}", stdout(&out));
     assert!(!last_line(&out).starts_with("0 passed"));
+}
+
+#[test]
+fn max_memory_sets_the_cap() {
+    let test = repo("conformance/runner-selftest/pass/memory_cap.wat");
+    let out = capwasi_test(&["--max-memory", "2G", test.to_str().unwrap()]);
+    assert_eq!(stdout(&out), "FAIL memory_cap: exit code 1, expected 0\n0 passed, 1 failed, 0 skipped\n");
+    assert_eq!(out.status.code(), Some(1));
 }

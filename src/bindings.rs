@@ -6,9 +6,11 @@
 //! fuel", which would pull in wasmtime's component model; `crate::linker` links
 //! the same ABI functions without it.
 
+#![allow(clippy::too_many_arguments)]
+
 wiggle::from_witx!({
     witx: ["witx/wasi_snapshot_preview1.witx"],
     errors: { errno => trappable Error },
-    tracing: false,
+    tracing: true,
     wasmtime: false,
 });

@@ -4,12 +4,13 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use cap_std::ambient_authority;
+use wasmtime::error::Context as _;
 
 use crate::clocks::{HostClock, MonotonicClock, WallClock};
 use crate::fs::OpenDir;
-use crate::net::Socket;
+use crate::net::{Socket, SocketKind};
 use crate::rights;
-use crate::stdio::{InputStream, OutputStream};
+use crate::stdio::{InputSource, InputStream, OutputSink, OutputStream};
 use crate::table::{DEFAULT_MAX_FDS, Descriptor, FdTable};
 
 /// Everything one guest instance sees through preview1: its arguments,
@@ -31,6 +32,11 @@ impl WasiCtx {
     /// connected to nothing (stdin empty, stdout and stderr discarded).
     pub fn builder() -> WasiCtxBuilder {
         WasiCtxBuilder::new()
+    }
+
+    /// How many descriptors the guest holds open, stdio and preopens included.
+    pub fn open_fds(&self) -> u32 {
+        self.table.open_count()
     }
 }
 
@@ -81,7 +87,7 @@ pub struct WasiCtxBuilder {
     stdin: InputStream,
     stdout: OutputStream,
     stderr: OutputStream,
-    sockets: Vec<Socket>,
+    sockets: Vec<SocketKind>,
     preopens: Vec<(cap_std::fs::Dir, String, DirPerms)>,
     wall_clock: Box<dyn WallClock>,
     monotonic_clock: Box<dyn MonotonicClock>,
@@ -101,9 +107,9 @@ impl WasiCtxBuilder {
         WasiCtxBuilder {
             args: Vec::new(),
             env: Vec::new(),
-            stdin: InputStream::Empty,
-            stdout: OutputStream::Sink,
-            stderr: OutputStream::Sink,
+            stdin: InputSource::Empty.into(),
+            stdout: OutputSink::Sink.into(),
+            stderr: OutputSink::Sink.into(),
             sockets: Vec::new(),
             preopens: Vec::new(),
             wall_clock: Box::new(HostClock),
@@ -139,37 +145,37 @@ impl WasiCtxBuilder {
 
     /// Reads the guest's stdin from `reader`.
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
-        self.stdin = InputStream::Reader(Box::new(reader));
+        self.stdin = InputSource::Reader(Box::new(reader)).into();
         self
     }
 
     /// Writes the guest's stdout to `writer`.
     pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stdout = OutputStream::Writer(Box::new(writer));
+        self.stdout = OutputSink::Writer(Box::new(writer)).into();
         self
     }
 
     /// Writes the guest's stderr to `writer`.
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stderr = OutputStream::Writer(Box::new(writer));
+        self.stderr = OutputSink::Writer(Box::new(writer)).into();
         self
     }
 
     /// Connects the guest's stdin to the host process's stdin.
     pub fn inherit_stdin(&mut self) -> &mut Self {
-        self.stdin = InputStream::Inherit;
+        self.stdin = InputSource::Inherit.into();
         self
     }
 
     /// Connects the guest's stdout to the host process's stdout.
     pub fn inherit_stdout(&mut self) -> &mut Self {
-        self.stdout = OutputStream::Inherit(1);
+        self.stdout = OutputSink::Inherit(1).into();
         self
     }
 
     /// Connects the guest's stderr to the host process's stderr.
     pub fn inherit_stderr(&mut self) -> &mut Self {
-        self.stderr = OutputStream::Inherit(2);
+        self.stderr = OutputSink::Inherit(2).into();
         self
     }
 
@@ -202,25 +208,38 @@ impl WasiCtxBuilder {
         Ok(self.preopened_dir(dir, guest_path, perms))
     }
 
-    /// Hands the guest a listening TCP socket. Sockets take the descriptors
-    /// after stdio and before the preopened directories.
+    /// Hands the guest a listening TCP socket, which it serves with
+    /// `sock_accept`. Sockets take the descriptors after stdio and before the
+    /// preopened directories, in the order they were added: the first is fd 3.
+    /// The guest finds it in blocking mode, whatever mode it was in.
+    ///
+    /// `fd_prestat_get` on a socket reports a preopen of type `socket` (tag 1),
+    /// which wasi-libc and Go skip while scanning for preopened directories;
+    /// without it, wasi-libc would stop at the socket and never see the
+    /// directories after it.
     pub fn preopened_tcp_listener(&mut self, listener: std::net::TcpListener) -> &mut Self {
-        self.sockets.push(Socket::TcpListener(listener));
+        self.sockets.push(SocketKind::TcpListener(listener));
         self
     }
 
-    /// Hands the guest a connected TCP stream.
+    /// Hands the guest a connected TCP stream (see [`Self::preopened_tcp_listener`]
+    /// for its descriptor number).
     pub fn preopened_tcp_stream(&mut self, stream: std::net::TcpStream) -> &mut Self {
-        self.sockets.push(Socket::TcpStream(stream));
+        self.sockets.push(SocketKind::TcpStream(stream));
         self
     }
 
-    /// Hands the guest a listening Unix-domain socket.
-    pub fn preopened_unix_listener(
-        &mut self,
-        listener: std::os::unix::net::UnixListener,
-    ) -> &mut Self {
-        self.sockets.push(Socket::UnixListener(listener));
+    /// Hands the guest a listening Unix-domain socket (see
+    /// [`Self::preopened_tcp_listener`]).
+    pub fn preopened_unix_listener(&mut self, listener: std::os::unix::net::UnixListener) -> &mut Self {
+        self.sockets.push(SocketKind::UnixListener(listener));
+        self
+    }
+
+    /// Hands the guest a connected Unix-domain stream (see
+    /// [`Self::preopened_tcp_listener`]).
+    pub fn preopened_unix_stream(&mut self, stream: std::os::unix::net::UnixStream) -> &mut Self {
+        self.sockets.push(SocketKind::UnixStream(stream));
         self
     }
 
@@ -280,7 +299,8 @@ impl WasiCtxBuilder {
         table.push(Descriptor::Input(builder.stdin)).map_err(too_many)?;
         table.push(Descriptor::Output(builder.stdout)).map_err(too_many)?;
         table.push(Descriptor::Output(builder.stderr)).map_err(too_many)?;
-        for socket in builder.sockets.drain(..) {
+        for kind in builder.sockets.drain(..) {
+            let socket = Socket::new(kind).context("cannot put a preopened socket in blocking mode")?;
             table.push(Descriptor::Socket(socket)).map_err(too_many)?;
         }
         for (dir, name, perms) in builder.preopens.drain(..) {
@@ -290,7 +310,7 @@ impl WasiCtxBuilder {
             } else {
                 (rights::dir_read_write(), rights::dir_inheriting_read_write())
             };
-            let open_dir = OpenDir { dir, preopen: Some(name), read_only, rights_base, rights_inheriting };
+            let open_dir = OpenDir::new(dir, Some(name), read_only, rights_base, rights_inheriting);
             table.push(Descriptor::Dir(open_dir)).map_err(too_many)?;
         }
         let random = match builder.random.take() {

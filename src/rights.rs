@@ -34,10 +34,7 @@ fn file_common() -> Rights {
 }
 
 fn file_write_only_bits() -> Rights {
-    Rights::FD_WRITE
-        | Rights::FD_ALLOCATE
-        | Rights::FD_FILESTAT_SET_SIZE
-        | Rights::FD_FILESTAT_SET_TIMES
+    Rights::FD_WRITE | Rights::FD_ALLOCATE | Rights::FD_FILESTAT_SET_SIZE | Rights::FD_FILESTAT_SET_TIMES
 }
 
 /// Rights of a directory that may be changed beneath.

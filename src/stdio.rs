@@ -4,66 +4,130 @@
 //! Inherited streams are written with one `writev(2)` straight from guest
 //! memory, never buffered in the host, so no output is lost when a guest traps
 //! or exits.
+//!
+//! NONBLOCK on a stream is kept here, not set on the host descriptor: the
+//! process's stdin and stdout share their open file description with the
+//! parent (a shell, a terminal), which must not find them non-blocking. A
+//! non-blocking read or write on an inherited stream first asks `poll(2)` with
+//! a zero timeout whether it would block, and fails with `WouldBlock` if so.
+//! Embedder readers and writers never block, so NONBLOCK changes nothing there.
 
 use std::io::{self, IoSlice, Read, Write};
 use std::sync::{Arc, Mutex};
 
+use rustix::event::{PollFd, PollFlags};
 use rustix::fd::BorrowedFd;
 
+/// A guest's input stream and its NONBLOCK flag.
+pub struct InputStream {
+    source: InputSource,
+    nonblocking: bool,
+}
+
 /// Where a guest's input stream reads from.
-pub enum InputStream {
+pub enum InputSource {
     /// The host process's own stdin.
     Inherit,
-    /// Any reader: a file, a pipe, an in-memory buffer.
+    /// Any reader: a file, a pipe, an in-memory buffer. Always ready.
     Reader(Box<dyn Read + Send>),
     /// Always at end of file.
     Empty,
 }
 
+/// A guest's output stream and its NONBLOCK flag.
+pub struct OutputStream {
+    sink: OutputSink,
+    nonblocking: bool,
+}
+
 /// Where a guest's output stream writes to.
-pub enum OutputStream {
+pub enum OutputSink {
     /// The host process's own stdout (1) or stderr (2).
     Inherit(i32),
-    /// Any writer.
+    /// Any writer. Always ready.
     Writer(Box<dyn Write + Send>),
     /// Discards everything.
     Sink,
 }
 
+impl From<InputSource> for InputStream {
+    fn from(source: InputSource) -> Self {
+        InputStream { source, nonblocking: false }
+    }
+}
+
+impl From<OutputSink> for OutputStream {
+    fn from(sink: OutputSink) -> Self {
+        OutputStream { sink, nonblocking: false }
+    }
+}
+
+/// Whether `fd` has `events` ready now (without waiting).
+fn ready_now(fd: BorrowedFd<'_>, events: PollFlags) -> io::Result<bool> {
+    let mut fds = [PollFd::from_borrowed_fd(fd, events)];
+    let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
+    loop {
+        match rustix::event::poll(&mut fds, Some(&zero)) {
+            Ok(n) => return Ok(n > 0),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl InputStream {
-    /// Reads into `buf`; 0 means end of file.
+    /// Reads into `buf`; 0 means end of file. A non-blocking inherited stream
+    /// with nothing to read fails with `WouldBlock`.
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            InputStream::Inherit => {
+        match &mut self.source {
+            InputSource::Inherit => {
                 // SAFETY: fd 0 is open for the life of the process, or reads fail with EBADF.
                 let fd = unsafe { BorrowedFd::borrow_raw(0) };
+                if self.nonblocking && !ready_now(fd, PollFlags::IN)? {
+                    return Err(io::ErrorKind::WouldBlock.into());
+                }
                 Ok(rustix::io::read(fd, buf)?)
             }
-            InputStream::Reader(reader) => reader.read(buf),
-            InputStream::Empty => Ok(0),
+            InputSource::Reader(reader) => reader.read(buf),
+            InputSource::Empty => Ok(0),
         }
     }
 
     /// The host descriptor behind the stream, if it is the process's stdin.
     pub fn host_fd(&self) -> Option<BorrowedFd<'static>> {
-        match self {
+        match self.source {
             // SAFETY: as above.
-            InputStream::Inherit => Some(unsafe { BorrowedFd::borrow_raw(0) }),
+            InputSource::Inherit => Some(unsafe { BorrowedFd::borrow_raw(0) }),
             _ => None,
         }
+    }
+
+    /// Whether reads fail with `WouldBlock` instead of waiting.
+    pub fn is_nonblocking(&self) -> bool {
+        self.nonblocking
+    }
+
+    /// Sets or clears NONBLOCK. The host descriptor is not changed.
+    pub fn set_nonblocking(&mut self, nonblocking: bool) {
+        self.nonblocking = nonblocking;
     }
 }
 
 impl OutputStream {
-    /// Writes the buffers in order, returning how many bytes were taken.
+    /// Writes the buffers in order, returning how many bytes were taken. A
+    /// non-blocking inherited stream that cannot take a byte now fails with
+    /// `WouldBlock`.
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        match self {
-            OutputStream::Inherit(raw) => {
+        match &mut self.sink {
+            OutputSink::Inherit(raw) => {
                 // SAFETY: fds 1 and 2 are open for the life of the process, or writes fail with EBADF.
                 let fd = unsafe { BorrowedFd::borrow_raw(*raw) };
+                if self.nonblocking && !ready_now(fd, PollFlags::OUT)? {
+                    return Err(io::ErrorKind::WouldBlock.into());
+                }
                 Ok(rustix::io::writev(fd, bufs)?)
             }
-            OutputStream::Writer(writer) => {
+            OutputSink::Writer(writer) => {
                 // Embedder writers get every byte: a short write would make the
                 // guest retry, which some writers handle poorly.
                 let mut total = 0;
@@ -74,17 +138,27 @@ impl OutputStream {
                 writer.flush()?;
                 Ok(total)
             }
-            OutputStream::Sink => Ok(bufs.iter().map(|b| b.len()).sum()),
+            OutputSink::Sink => Ok(bufs.iter().map(|b| b.len()).sum()),
         }
     }
 
     /// The host descriptor behind the stream, if it is the process's stdout or stderr.
     pub fn host_fd(&self) -> Option<BorrowedFd<'static>> {
-        match self {
+        match self.sink {
             // SAFETY: as above.
-            OutputStream::Inherit(raw) => Some(unsafe { BorrowedFd::borrow_raw(*raw) }),
+            OutputSink::Inherit(raw) => Some(unsafe { BorrowedFd::borrow_raw(raw) }),
             _ => None,
         }
+    }
+
+    /// Whether writes fail with `WouldBlock` instead of waiting.
+    pub fn is_nonblocking(&self) -> bool {
+        self.nonblocking
+    }
+
+    /// Sets or clears NONBLOCK. The host descriptor is not changed.
+    pub fn set_nonblocking(&mut self, nonblocking: bool) {
+        self.nonblocking = nonblocking;
     }
 }
 

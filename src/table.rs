@@ -102,21 +102,14 @@ impl FdTable {
         Ok(())
     }
 
+    /// Whether the next [`FdTable::push`] would fail with EMFILE. Callers that
+    /// create something on the host before pushing check this first.
+    pub fn is_full(&self) -> bool {
+        self.open >= self.max_fds
+    }
+
     /// The number of open descriptors.
-    pub fn len(&self) -> u32 {
+    pub fn open_count(&self) -> u32 {
         self.open
-    }
-
-    /// Whether no descriptor is open.
-    pub fn is_empty(&self) -> bool {
-        self.open == 0
-    }
-
-    /// The open descriptors with their numbers, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &Descriptor)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(fd, slot)| slot.as_ref().map(|desc| (fd as u32, desc)))
     }
 }

@@ -1,4 +1,5 @@
-//! Args, environment, exit status, clocks and random through real C and Rust guests.
+//! Args, environment, exit status, clocks, random and stdio through real C and
+//! Rust guests, run in-process.
 
 mod common;
 
@@ -11,4 +12,117 @@ fn hello_world_c() {
     });
     assert_eq!(out.exit, Some(0), "{out:?}");
     assert_eq!(out.stdout, "hello, world\n");
+}
+
+#[test]
+fn hello_world_rust() {
+    let out = run(&guest("rust-tests/hello"), |b| {
+        b.arg("hello");
+    });
+    assert_eq!(out.exit, Some(0), "{out:?}");
+    assert_eq!(out.stdout, "hello, world\n");
+}
+
+fn args_env_expected(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut expected = format!("argc={}\n", args.len());
+    for (i, arg) in args.iter().enumerate() {
+        expected += &format!("argv[{i}]={arg}\n");
+    }
+    for (k, v) in env {
+        expected += &format!("env:{k}={v}\n");
+    }
+    expected
+}
+
+#[test]
+fn guests_see_args_and_env_exactly_as_given() {
+    let args = ["prog", "plain", "with space", "", "--flag", "ünïcödé", "a=b"];
+    let env = [("A", "1"), ("EMPTY", ""), ("EQ", "x=y"), ("UTF", "é")];
+    for name in ["c-tests/args_env", "rust-tests/args_env"] {
+        let out = run(&guest(name), |b| {
+            b.args(args);
+            for (k, v) in env {
+                b.env(k, v);
+            }
+        });
+        assert_eq!(out.exit, Some(0), "{name}: {out:?}");
+        assert_eq!(out.stdout, args_env_expected(&args, &env), "{name}");
+    }
+}
+
+#[test]
+fn no_args_and_no_env_by_default() {
+    for name in ["c-tests/args_env", "rust-tests/args_env"] {
+        let out = run(&guest(name), |_| {});
+        assert_eq!(out.exit, Some(0), "{name}: {out:?}");
+        assert_eq!(out.stdout, "argc=0\n", "{name}");
+    }
+}
+
+#[test]
+fn proc_exit_status_passes_through_unchanged() {
+    for name in ["c-tests/exit_code", "rust-tests/exit_code"] {
+        for code in [0, 1, 42, 255] {
+            let out = run(&guest(name), |b| {
+                b.args(["exit_code".to_string(), code.to_string()]);
+            });
+            assert_eq!(out.exit, Some(code), "{name} {code}: {out:?}");
+        }
+    }
+}
+
+#[test]
+fn abort_traps_after_its_output() {
+    let out = run(&guest("c-tests/abort"), |_| {});
+    assert_eq!(out.exit, None);
+    assert!(out.error.as_deref().unwrap().contains("unreachable"), "{out:?}");
+    assert_eq!(out.stdout, "before abort\n");
+}
+
+#[test]
+fn clocks_behave() {
+    // 1M monotonic reads never go back; realtime is after 2020; CPU clocks work.
+    let out = run(&guest("c-tests/clock_monotonic"), |_| {});
+    assert_eq!((out.exit, out.stdout.as_str()), (Some(0), "ok\n"), "{out:?}");
+}
+
+#[test]
+fn random_get_fills_16_mib_in_one_call() {
+    let out = run(&guest("c-tests/random_large"), |_| {});
+    assert_eq!((out.exit, out.stdout.as_str()), (Some(0), "ok\n"), "{out:?}");
+}
+
+#[test]
+fn stdio_fdstat_and_badf() {
+    let out = run(&guest("c-tests/stdio_fdstat"), |_| {});
+    assert_eq!(out.exit, Some(0), "{out:?}");
+    // Captured stdio is backed by no host descriptor: filetype unknown (0).
+    assert_eq!(out.stdout, "fd1 filetype=0\nfd2 filetype=0\nok\n");
+}
+
+#[test]
+fn injected_clock_is_what_the_guest_reads() {
+    struct Fixed;
+    impl capwasi::WallClock for Fixed {
+        fn now(&self) -> std::time::Duration {
+            std::time::Duration::from_secs(1_700_000_000)
+        }
+        fn resolution(&self) -> std::time::Duration {
+            std::time::Duration::from_secs(1)
+        }
+    }
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "clock_time_get" (func $t (param i32 i64 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (func (export "_start")
+          (drop (call $t (i32.const 0) (i64.const 1) (i32.const 8)))
+          (call $exit (i32.wrap_i64 (i64.div_u (i64.load (i32.const 8)) (i64.const 1000000000000))))))"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.wat");
+    std::fs::write(&path, wat).unwrap();
+    let out = run(&path, |b| {
+        b.wall_clock(Fixed);
+    });
+    assert_eq!(out.exit, Some(1_700_000_000 / 1000), "{out:?}");
 }

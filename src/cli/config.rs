@@ -3,10 +3,12 @@
 //! can be tested without wasm.
 
 use std::ffi::OsString;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use capwasi::DirPerms;
 
+use super::cache::{LoadOptions, default_cache_dir};
 use super::flags::RunFlags;
 
 /// One directory handed to the guest.
@@ -27,10 +29,16 @@ pub struct RunConfig {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub preopens: Vec<Preopen>,
+    /// Host descriptors of inherited listening sockets (`--listenfd`), in order.
+    pub listen_fds: Vec<i32>,
+    /// Addresses to listen on (`--tcplisten`), in order.
+    pub tcplisten: Vec<SocketAddr>,
     pub invoke: Option<String>,
     pub max_fds: u32,
     pub max_memory: Option<u64>,
     pub trap_unknown_imports: bool,
+    /// The compile cache and whether precompiled modules may run.
+    pub load: LoadOptions,
 }
 
 /// A command-line value capwasi cannot use; the message says which and why.
@@ -82,17 +90,58 @@ impl RunConfig {
             preopens.push(parse_mapdir(&spec)?);
         }
 
+        let listen_fds = if flags.listenfd { inherited_listen_fds(&host_env)? } else { Vec::new() };
+        let mut tcplisten = Vec::new();
+        for spec in &flags.tcplisten {
+            tcplisten.push(parse_tcplisten(spec)?);
+        }
+
         Ok(RunConfig {
             module: flags.module,
             args,
             env,
             preopens,
+            listen_fds,
+            tcplisten,
             invoke: flags.invoke,
             max_fds: flags.max_fds,
             max_memory: flags.max_memory,
             trap_unknown_imports: flags.trap_unknown_imports,
+            load: LoadOptions {
+                cache_dir: if flags.no_cache { None } else { default_cache_dir() },
+                allow_precompiled: flags.allow_precompiled,
+            },
         })
     }
+}
+
+/// `--tcplisten ADDR:PORT`: a socket address, or a host name and port that
+/// resolves (the first address is used).
+pub fn parse_tcplisten(spec: &str) -> Result<SocketAddr, ConfigError> {
+    if let Ok(addr) = spec.parse() {
+        return Ok(addr);
+    }
+    let bad = |why: String| ConfigError(format!("--tcplisten {spec}: {why}; expected ADDR:PORT, e.g. 127.0.0.1:8080"));
+    let mut addrs = spec.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
+    addrs.next().ok_or_else(|| bad("the name has no address".into()))
+}
+
+/// The descriptors systemd-style socket activation passed: `LISTEN_FDS`
+/// descriptors from 3, if `LISTEN_PID` names this process.
+fn inherited_listen_fds(host_env: &impl Fn(&str) -> Option<String>) -> Result<Vec<i32>, ConfigError> {
+    let err = |why: &str| ConfigError(format!("--listenfd: {why}"));
+    let pid = host_env("LISTEN_PID").ok_or_else(|| err("LISTEN_PID is not set: no sockets were passed"))?;
+    if pid.trim().parse::<u32>().ok() != Some(std::process::id()) {
+        return Err(err(&format!("LISTEN_PID={pid} is not this process ({})", std::process::id())));
+    }
+    let count = host_env("LISTEN_FDS").ok_or_else(|| err("LISTEN_FDS is not set"))?;
+    let count: i32 = count
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (1..=1000).contains(n))
+        .ok_or_else(|| err(&format!("LISTEN_FDS={count} is not a count of descriptors")))?;
+    Ok((3..3 + count).collect())
 }
 
 fn utf8_arg(arg: OsString) -> Result<String, ConfigError> {
@@ -116,9 +165,7 @@ pub fn parse_dir(spec: &str) -> Result<Preopen, ConfigError> {
         None => (rest, rest),
     };
     if host.is_empty() || guest.is_empty() {
-        return Err(ConfigError(format!(
-            "--dir {spec}: expected HOST, HOST::GUEST or HOST::GUEST::ro"
-        )));
+        return Err(ConfigError(format!("--dir {spec}: expected HOST, HOST::GUEST or HOST::GUEST::ro")));
     }
     Ok(Preopen { flag: "--dir", host: PathBuf::from(host), guest: guest.to_string(), perms })
 }
@@ -129,12 +176,9 @@ pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
     let (rest, perms) = split_perms(spec);
     let pair = rest.split_once("::").or_else(|| rest.split_once(':'));
     match pair {
-        Some((guest, host)) if !guest.is_empty() && !host.is_empty() => Ok(Preopen {
-            flag: "--mapdir",
-            host: PathBuf::from(host),
-            guest: guest.to_string(),
-            perms,
-        }),
+        Some((guest, host)) if !guest.is_empty() && !host.is_empty() => {
+            Ok(Preopen { flag: "--mapdir", host: PathBuf::from(host), guest: guest.to_string(), perms })
+        }
         _ => Err(ConfigError(format!("--mapdir {spec}: expected GUEST::HOST (or GUEST:HOST)"))),
     }
 }
@@ -148,10 +192,7 @@ pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => err.to_string(),
     };
-    format!(
-        "cannot open preopen '{}' (host '{host}'): {why}; check {}",
-        preopen.guest, preopen.flag
-    )
+    format!("cannot open preopen '{}' (host '{host}'): {why}; check {}", preopen.guest, preopen.flag)
 }
 
 #[cfg(test)]
@@ -184,18 +225,51 @@ mod tests {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match super::super::flags::parse(argv).unwrap().command {
             super::super::flags::Command::Run(f) => f,
-            other => panic!("expected run, got {other:?}"),
+            other => panic!("not run: {other:?}"),
         }
     }
 
     #[test]
     fn env_values_and_inherited_names() {
         let host = |k: &str| (k == "HOME").then(|| "/home/u".to_string());
-        let config = RunConfig::resolve(flags(&["--env", "A=1", "--env", "HOME", "--env", "UNSET", "--env", "B=x=y", "m.wasm"]), host).unwrap();
+        let config = RunConfig::resolve(
+            flags(&["--env", "A=1", "--env", "HOME", "--env", "UNSET", "--env", "B=x=y", "m.wasm"]),
+            host,
+        )
+        .unwrap();
         assert_eq!(
             config.env,
             vec![("A".into(), "1".into()), ("HOME".into(), "/home/u".into()), ("B".into(), "x=y".into())]
         );
+    }
+
+    #[test]
+    fn tcplisten_takes_addresses_and_names() {
+        let args = ["--tcplisten", "127.0.0.1:8080", "--tcplisten", "[::1]:9", "m.wasm"];
+        let config = RunConfig::resolve(flags(&args), |_| None).unwrap();
+        assert_eq!(config.tcplisten, ["127.0.0.1:8080".parse().unwrap(), "[::1]:9".parse::<SocketAddr>().unwrap()]);
+        assert!(parse_tcplisten("localhost:80").is_ok());
+        assert!(parse_tcplisten("127.0.0.1").is_err());
+        assert!(parse_tcplisten("127.0.0.1:http").is_err());
+    }
+
+    #[test]
+    fn listenfd_needs_sockets_passed_to_this_process() {
+        let me = std::process::id().to_string();
+        let env = |pid: String, fds: &'static str| {
+            move |k: &str| match k {
+                "LISTEN_PID" => Some(pid.clone()),
+                "LISTEN_FDS" => Some(fds.to_string()),
+                _ => None,
+            }
+        };
+        let config = RunConfig::resolve(flags(&["--listenfd", "m.wasm"]), env(me.clone(), "2")).unwrap();
+        assert_eq!(config.listen_fds, [3, 4]);
+        assert!(RunConfig::resolve(flags(&["--listenfd", "m.wasm"]), env("1".into(), "2")).is_err());
+        assert!(RunConfig::resolve(flags(&["--listenfd", "m.wasm"]), env(me, "x")).is_err());
+        assert!(RunConfig::resolve(flags(&["--listenfd", "m.wasm"]), |_| None).is_err());
+        let config = RunConfig::resolve(flags(&["m.wasm"]), |_| None).unwrap();
+        assert!(config.listen_fds.is_empty());
     }
 
     #[test]

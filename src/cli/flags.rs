@@ -35,6 +35,19 @@ pub enum Command {
     /// Run every test program in directories of NAME.wasm + NAME.json, in the
     /// layout of the WASI test suite, and report what passed.
     Test(super::test::TestFlags),
+    /// Compile a module ahead of time into a `.cwasm` for `run --allow-precompiled`.
+    Compile(CompileFlags),
+}
+
+/// Flags of `capwasi compile`.
+#[derive(Args, Debug)]
+pub struct CompileFlags {
+    /// The module to compile.
+    #[arg(value_name = "FILE")]
+    pub module: PathBuf,
+    /// Where to write the precompiled module (default: FILE with extension `.cwasm`).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
 }
 
 /// Flags of `capwasi run`.
@@ -51,6 +64,23 @@ pub struct RunFlags {
     /// A `::ro` suffix makes it read-only.
     #[arg(long = "mapdir", value_name = "GUEST::HOST")]
     pub mapdirs: Vec<String>,
+
+    /// Hand the guest a TCP socket listening on ADDR:PORT (`127.0.0.1:8080`,
+    /// `[::1]:8080`, `localhost:8080`); repeatable. The guest serves it with
+    /// `sock_accept`. Listening sockets take descriptors 3, 4, ... after stdio,
+    /// the `--listenfd` ones first, then these in order, all before the
+    /// `--dir`/`--mapdir` preopens (wasi-libc still finds those: a socket
+    /// reports preopen type `socket`, which it skips).
+    #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
+    pub tcplisten: Vec<String>,
+
+    /// Adopt the listening sockets the parent passed systemd-style: when
+    /// LISTEN_PID is this process's id, LISTEN_FDS=N descriptors from 3 on,
+    /// each a listening TCP or Unix-domain socket, become the guest's first
+    /// sockets (fd 3, 4, ...), in order. Without LISTEN_FDS for this process it
+    /// is a usage error. The sockets are switched to blocking mode.
+    #[arg(long)]
+    pub listenfd: bool,
 
     /// Set an environment variable for the guest (`K=V`), or pass one of the
     /// host's through (`K`). The guest gets no host variables otherwise.
@@ -84,7 +114,21 @@ pub struct RunFlags {
     #[arg(long)]
     pub trap_unknown_imports: bool,
 
-    /// The module (binary `.wasm` or text `.wat`).
+    /// Print every preview1 call and its result on stderr.
+    #[arg(long)]
+    pub trace: bool,
+
+    /// Compile without the on-disk cache of compiled modules
+    /// (`$XDG_CACHE_HOME/capwasi`, else `~/.cache/capwasi`).
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Allow running a precompiled `.cwasm` from `capwasi compile`. It is
+    /// native code that runs unchecked: use it only for files you trust.
+    #[arg(long)]
+    pub allow_precompiled: bool,
+
+    /// The module (binary `.wasm`, text `.wat`, or with --allow-precompiled a `.cwasm`).
     #[arg(value_name = "FILE")]
     pub module: PathBuf,
 
@@ -109,16 +153,52 @@ pub(super) fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
-const SUBCOMMANDS: &[&str] = &["run", "test", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] = &["run", "compile", "test", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
-/// not a subcommand.
+/// not a subcommand, and `--` before the module so that everything after it
+/// (`-h` included) reaches the guest untouched.
 pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     let first = argv.get(1).and_then(|a| a.to_str());
     if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
         argv.insert(1, "run".into());
     }
+    if argv.get(1).is_some_and(|a| a == "run")
+        && let Some(module_at) = module_position(&argv[2..])
+    {
+        argv.insert(2 + module_at, "--".into());
+    }
     Cli::try_parse_from(argv)
+}
+
+/// The index of the module among `run`'s arguments: the first token that is
+/// neither a flag nor a flag's value. None if there is none, or `--` comes first.
+fn module_position(args: &[OsString]) -> Option<usize> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let run = command.find_subcommand("run")?;
+    let mut i = 0;
+    while i < args.len() {
+        let token = args[i].to_str()?;
+        if token == "--" {
+            return None;
+        }
+        if let Some(long) = token.strip_prefix("--") {
+            if !long.contains('=') {
+                let takes_value = run
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(long))
+                    .is_some_and(|a| a.get_action().takes_values());
+                if takes_value {
+                    i += 1;
+                }
+            }
+        } else if !(token.starts_with('-') && token.len() > 1) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -129,7 +209,7 @@ mod tests {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match parse(argv).expect("parses").command {
             Command::Run(flags) => flags,
-            other => panic!("expected run, got {other:?}"),
+            other => panic!("not run: {other:?}"),
         }
     }
 

@@ -1,10 +1,12 @@
 //! The `capwasi` command line: flags (`flags.rs`) -> resolved configuration
 //! (`config.rs`) -> run (`run.rs`), and the exit-code contract.
 
+pub mod cache;
 pub mod config;
 pub mod flags;
 pub mod run;
 pub mod test;
+pub mod trace;
 
 use std::process::ExitCode;
 
@@ -32,6 +34,9 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Test(flags) => test::main(flags),
         Command::Run(flags) => {
+            if flags.trace {
+                trace::install();
+            }
             let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
                 Ok(config) => config,
                 Err(e) => {
@@ -45,6 +50,16 @@ pub fn main() -> ExitCode {
                     eprintln!("{}", run::trap_report(&trap));
                     ExitCode::from(EXIT_TRAP)
                 }
+                Err(e) => {
+                    eprintln!("capwasi: {e:#}");
+                    ExitCode::from(EXIT_HOST_ERROR)
+                }
+            }
+        }
+        Command::Compile(flags) => {
+            let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
+            match run::engine().and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output)) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("capwasi: {e:#}");
                     ExitCode::from(EXIT_HOST_ERROR)

@@ -3,11 +3,12 @@
 
 use std::path::Path;
 
-use wasmtime::error::Context;
-use wasmtime::{bail, format_err};
 use capwasi::{I32Exit, WasiCtx};
+use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Val, ValType};
+use wasmtime::{bail, format_err};
 
+use super::cache;
 use super::config::{RunConfig, preopen_error};
 
 /// A run's data in the store: the guest's context and its resource limits.
@@ -27,13 +28,21 @@ pub enum Outcome {
 /// Runs the configured module. `Err` is a host error: capwasi could not run
 /// the guest at all (exit 1).
 pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
-    let engine = Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")?;
-    let module = load_module(&engine, &config.module)?;
+    let engine = engine()?;
+    let module = cache::load(&engine, &config.module, &config.load)?;
 
     let mut builder = WasiCtx::builder();
     builder.inherit_stdio().args(config.args.iter()).max_open_fds(config.max_fds);
     for (key, value) in &config.env {
         builder.env(key, value);
+    }
+    for &fd in &config.listen_fds {
+        adopt_listener(&mut builder, fd)?;
+    }
+    for addr in &config.tcplisten {
+        let listener =
+            std::net::TcpListener::bind(addr).map_err(|e| format_err!("cannot listen on {addr} (--tcplisten): {e}"))?;
+        builder.preopened_tcp_listener(listener);
     }
     for preopen in &config.preopens {
         builder
@@ -87,32 +96,40 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
     }
 }
 
+/// The engine every command uses: wasmtime's defaults (SIMD, tail calls,
+/// exception handling and the rest of its default wasm features).
+pub fn engine() -> wasmtime::Result<Engine> {
+    Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")
+}
+
+/// Hands the guest the inherited listening socket `fd` (`--listenfd`).
+fn adopt_listener(builder: &mut capwasi::WasiCtxBuilder, fd: i32) -> wasmtime::Result<()> {
+    use rustix::fd::{FromRawFd, OwnedFd};
+    use rustix::net::{AddressFamily, sockopt};
+    // SAFETY: fd is open (fstat below checks it before anything else uses it).
+    let borrowed = unsafe { rustix::fd::BorrowedFd::borrow_raw(fd) };
+    let not_listener = |why: String| format_err!("--listenfd: inherited descriptor {fd} {why}");
+    let stat = rustix::fs::fstat(borrowed).map_err(|e| not_listener(format!("is not open: {e}")))?;
+    if rustix::fs::FileType::from_raw_mode(stat.st_mode) != rustix::fs::FileType::Socket {
+        return Err(not_listener("is not a socket".into()));
+    }
+    if !sockopt::socket_acceptconn(borrowed).unwrap_or(false) {
+        return Err(not_listener("is not a listening socket".into()));
+    }
+    let family = sockopt::socket_domain(borrowed).map_err(|e| not_listener(e.to_string()))?;
+    rustix::io::fcntl_setfd(borrowed, rustix::io::FdFlags::CLOEXEC)?;
+    // SAFETY: the descriptor was inherited, is open, and nothing else in this process owns it.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    match family {
+        AddressFamily::INET | AddressFamily::INET6 => builder.preopened_tcp_listener(owned.into()),
+        AddressFamily::UNIX => builder.preopened_unix_listener(owned.into()),
+        _ => return Err(not_listener("is neither a TCP nor a Unix-domain socket".into())),
+    };
+    Ok(())
+}
+
 const NO_START: &str = "the module exports no `_start` function: it is not a WASI command; \
                         name the function to call with --invoke NAME";
-
-/// Reads and compiles `path`, with a clear message for a missing file or one
-/// that is not WebAssembly.
-fn load_module(engine: &Engine, path: &Path) -> wasmtime::Result<Module> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        };
-        format_err!("cannot read module '{}': {why}", path.display())
-    })?;
-    let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|text| text.trim_start().starts_with('('));
-    if !bytes.starts_with(b"\0asm") && !looks_like_text {
-        bail!(
-            "'{}' is not a WebAssembly module (no \\0asm header, and not .wat text); \
-             build it for wasm32-wasip1 or wasm32-wasi",
-            path.display()
-        );
-    }
-    Module::new(engine, &bytes).map_err(|e| {
-        let first_line = format!("{e:#}").lines().next().unwrap_or_default().to_string();
-        format_err!("'{}' is not a valid WebAssembly module: {first_line}", path.display())
-    })
-}
 
 /// Fails with one line naming every import the linker cannot satisfy.
 fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module, path: &Path) -> wasmtime::Result<()> {
@@ -145,7 +162,9 @@ fn invoke(store: &mut Store<Host>, instance: &wasmtime::Instance, name: &str, ar
     let params = ty
         .params()
         .zip(args)
-        .map(|(ty, arg)| parse_val(&ty, arg).ok_or_else(|| wasmtime::Error::msg(format!("cannot pass '{arg}' as {ty}"))))
+        .map(|(ty, arg)| {
+            parse_val(&ty, arg).ok_or_else(|| wasmtime::Error::msg(format!("cannot pass '{arg}' as {ty}")))
+        })
         .collect::<wasmtime::Result<Vec<_>>>()?;
     let mut results = vec![Val::I32(0); ty.results().len()];
     func.call(&mut *store, &params, &mut results)?;

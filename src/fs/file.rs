@@ -17,6 +17,9 @@ pub struct OpenFile {
     pub file: cap_std::fs::File,
     /// Read and write permission, fixed at open.
     pub access: Access,
+    /// Opened beneath a read-only preopen: nothing about the file may change
+    /// through this descriptor (size, times, contents).
+    pub read_only: bool,
     /// The descriptor flags the guest set (APPEND, NONBLOCK, sync flags).
     pub flags: Fdflags,
     /// Rights reported by fd_fdstat_get.

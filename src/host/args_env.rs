@@ -62,11 +62,7 @@ fn write_strings(
     mem.as_cow(GuestPtr::<[u8]>::new((pointers.offset(), pointer_bytes)))?;
     mem.as_cow(buf_region)?;
     let base = buf.offset();
-    let addresses: Vec<u32> = strings
-        .offsets
-        .iter()
-        .map(|offset| base.wrapping_add(*offset).to_le())
-        .collect();
+    let addresses: Vec<u32> = strings.offsets.iter().map(|offset| base.wrapping_add(*offset).to_le()).collect();
     mem.copy_from_slice(&strings.bytes, buf_region)?;
     mem.copy_from_slice(&addresses, pointer_region)?;
     Ok(())

@@ -9,6 +9,7 @@ use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
+use crate::fs::OpenFile;
 use crate::rights;
 use crate::table::Descriptor;
 
@@ -46,19 +47,19 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
         },
         Descriptor::Input(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
             fs_rights_base: rights::stream_read(),
             fs_rights_inheriting: Rights::empty(),
         },
         Descriptor::Output(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
             fs_rights_base: rights::stream_write(),
             fs_rights_inheriting: Rights::empty(),
         },
-        Descriptor::Socket(_) => Fdstat {
+        Descriptor::Socket(socket) => Fdstat {
             fs_filetype: Filetype::SocketStream,
-            fs_flags: Fdflags::empty(),
+            fs_flags: super::stream_flags::fdflags(socket.is_nonblocking()),
             fs_rights_base: rights::socket(),
             fs_rights_inheriting: Rights::empty(),
         },
@@ -78,22 +79,20 @@ pub fn fd_filestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Filestat, Error> {
     };
     match host_fd {
         Some(host_fd) => Ok(filestat_from_stat(&rustix::fs::fstat(host_fd)?)),
-        None => Ok(Filestat {
-            dev: 0,
-            ino: 0,
-            filetype: Filetype::Unknown,
-            nlink: 0,
-            size: 0,
-            atim: 0,
-            mtim: 0,
-            ctim: 0,
-        }),
+        None => {
+            Ok(Filestat { dev: 0, ino: 0, filetype: Filetype::Unknown, nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 })
+        }
     }
 }
 
-/// Describes a preopened directory: its guest name's length.
+/// Describes a preopened directory: its guest name's length. A socket
+/// reports type `socket` (a capwasi extension, see `witx/typenames.witx`), so
+/// wasi-libc's preopen scan steps over it to the directories after it.
 /// EBADF: `fd` is not open or is not a preopen.
 pub fn fd_prestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Prestat, Error> {
+    if let Descriptor::Socket(_) = ctx.table.get(fd.into())? {
+        return Ok(Prestat::Socket);
+    }
     let name = preopen_name(ctx, fd)?;
     Ok(Prestat::Dir(PrestatDir { pr_name_len: u32::try_from(name.len())? }))
 }
@@ -127,8 +126,18 @@ fn preopen_name(ctx: &WasiCtx, fd: Fd) -> Result<&str, Error> {
 
 /// The preview1 type of a host object.
 pub(crate) fn filetype_of(stat: &rustix::fs::Stat) -> Filetype {
+    filetype_from_mode(stat.st_mode)
+}
+
+/// The preview1 type of a host `st_mode`.
+pub(crate) fn filetype_from_mode(mode: u32) -> Filetype {
+    filetype_from_host(rustix::fs::FileType::from_raw_mode(mode))
+}
+
+/// The preview1 type of a host file type.
+pub(crate) fn filetype_from_host(file_type: rustix::fs::FileType) -> Filetype {
     use rustix::fs::FileType as F;
-    match F::from_raw_mode(stat.st_mode) {
+    match file_type {
         F::RegularFile => Filetype::RegularFile,
         F::Directory => Filetype::Directory,
         F::Symlink => Filetype::SymbolicLink,
@@ -146,9 +155,14 @@ fn stream_filetype(host_fd: Option<rustix::fd::BorrowedFd<'_>>) -> Result<Filety
     }
 }
 
+/// A host time (seconds and nanoseconds since the epoch) as a preview1 timestamp.
+pub(crate) fn nanos_since_epoch(sec: i64, nsec: i64) -> Timestamp {
+    (sec as u64).wrapping_mul(1_000_000_000).wrapping_add(nsec as u64)
+}
+
 /// A host `stat` as a preview1 filestat.
 pub(crate) fn filestat_from_stat(stat: &rustix::fs::Stat) -> Filestat {
-    let nanos = |sec: i64, nsec: i64| (sec as u64).wrapping_mul(1_000_000_000).wrapping_add(nsec as u64);
+    let nanos = nanos_since_epoch;
     Filestat {
         dev: stat.st_dev,
         ino: stat.st_ino,
@@ -161,29 +175,244 @@ pub(crate) fn filestat_from_stat(stat: &rustix::fs::Stat) -> Filestat {
     }
 }
 
-// --- The rest of the fd_* family; filled in by the file-system work. ---
+/// The host file behind `fd`, for the calls that only apply to files.
+/// EBADF: `fd` is not open, or is a directory, stream or socket.
+fn file_mut(ctx: &mut WasiCtx, fd: Fd) -> Result<&mut OpenFile, Error> {
+    match ctx.table.get_mut(fd.into())? {
+        Descriptor::File(file) => Ok(file),
+        _ => Err(Errno::Badf.into()),
+    }
+}
 
-pub fn fd_advise(_ctx: &mut WasiCtx, _fd: Fd, _offset: Filesize, _len: Filesize, _advice: Advice) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+/// A file whose contents or size the guest wants to change: refused with
+/// ENOTCAPABLE beneath a read-only preopen, EBADF if not open for writing.
+fn file_for_change(ctx: &mut WasiCtx, fd: Fd) -> Result<&mut OpenFile, Error> {
+    let file = file_mut(ctx, fd)?;
+    if file.read_only {
+        return Err(Errno::Notcapable.into());
+    }
+    if !file.access.write {
+        return Err(Errno::Badf.into());
+    }
+    Ok(file)
 }
-pub fn fd_allocate(_ctx: &mut WasiCtx, _fd: Fd, _offset: Filesize, _len: Filesize) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Tells the host how the guest will use a byte range of `fd`
+/// (`posix_fadvise`); `len` 0 means "to the end of the file". Advice changes
+/// nothing the guest can observe, so it is allowed beneath read-only preopens.
+///
+/// EBADF: `fd` is not open, or is not a file (as wasmtime). EINVAL: `offset`
+/// or `len` is beyond 2^63 (from the host).
+pub fn fd_advise(ctx: &mut WasiCtx, fd: Fd, offset: Filesize, len: Filesize, advice: Advice) -> Result<(), Error> {
+    use rustix::fs::Advice as A;
+    let file = file_mut(ctx, fd)?;
+    let advice = match advice {
+        Advice::Normal => A::Normal,
+        Advice::Sequential => A::Sequential,
+        Advice::Random => A::Random,
+        Advice::Willneed => A::WillNeed,
+        Advice::Dontneed => A::DontNeed,
+        Advice::Noreuse => A::NoReuse,
+    };
+    rustix::fs::fadvise(&file.file, offset, std::num::NonZeroU64::new(len), advice)?;
+    Ok(())
 }
-pub fn fd_datasync(_ctx: &mut WasiCtx, _fd: Fd) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Makes sure the byte range `offset..offset+len` of `fd` is allocated on
+/// disk, growing the file if it ends before `offset+len` (`posix_fallocate`).
+/// wasmtime answers ENOTSUP here; capwasi does the real thing, since Linux has it.
+///
+/// EBADF: `fd` is not open, not a file, or not open for writing. ENOTCAPABLE:
+/// the file was opened beneath a read-only preopen. EINVAL: `len` is 0, or
+/// `offset` is beyond 2^63. EFBIG: the end is past the largest file size.
+/// ENOSPC: the disk is full. ENOTSUP: the host file system cannot allocate.
+pub fn fd_allocate(ctx: &mut WasiCtx, fd: Fd, offset: Filesize, len: Filesize) -> Result<(), Error> {
+    let file = file_for_change(ctx, fd)?;
+    if len == 0 {
+        return Err(Errno::Inval.into());
+    }
+    if offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
+        return Err(Errno::Fbig.into());
+    }
+    rustix::fs::fallocate(&file.file, rustix::fs::FallocateFlags::empty(), offset, len)?;
+    Ok(())
 }
-pub fn fd_sync(_ctx: &mut WasiCtx, _fd: Fd) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Runs `sync` on the host descriptor of a file or directory.
+/// EBADF: `fd` is not open, or is a stream or socket.
+fn sync_with(
+    ctx: &WasiCtx,
+    fd: Fd,
+    sync: fn(rustix::fd::BorrowedFd<'_>) -> rustix::io::Result<()>,
+) -> Result<(), Error> {
+    match ctx.table.get(fd.into())? {
+        Descriptor::File(file) => sync(file.file.as_fd())?,
+        Descriptor::Dir(dir) => sync(dir.open_self()?.as_fd())?,
+        _ => return Err(Errno::Badf.into()),
+    }
+    Ok(())
 }
-pub fn fd_fdstat_set_flags(_ctx: &mut WasiCtx, _fd: Fd, _flags: Fdflags) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Writes `fd`'s data (not necessarily its metadata) to disk (`fdatasync`).
+///
+/// EBADF: `fd` is not open, or is a stream or socket (as wasmtime). EIO: the
+/// host failed to write.
+pub fn fd_datasync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
+    sync_with(ctx, fd, |fd| rustix::fs::fdatasync(fd))
 }
-pub fn fd_fdstat_set_rights(_ctx: &mut WasiCtx, _fd: Fd, _base: Rights, _inheriting: Rights) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Writes `fd`'s data and metadata to disk (`fsync`). Directories too.
+///
+/// EBADF: `fd` is not open, or is a stream or socket (as wasmtime). EIO: the
+/// host failed to write.
+pub fn fd_sync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
+    sync_with(ctx, fd, |fd| rustix::fs::fsync(fd))
 }
-pub fn fd_filestat_set_size(_ctx: &mut WasiCtx, _fd: Fd, _size: Filesize) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Sets the descriptor flags of `fd`. APPEND and NONBLOCK are applied to the
+/// host descriptor (`fcntl(F_SETFL)`) and then reported by fd_fdstat_get.
+/// Linux cannot change the sync flags after open, so DSYNC, RSYNC and SYNC
+/// must be given exactly as they were at open (so `fcntl(F_SETFL,
+/// fcntl(F_GETFL) | O_NONBLOCK)` works); wasmtime refuses any sync flag.
+/// On stdio streams and sockets only NONBLOCK means anything (see
+/// `stream_flags`): an inherited stream keeps it in capwasi, not on the host
+/// descriptor the parent shares.
+///
+/// EBADF: `fd` is not open, or is a directory. EINVAL: a sync flag differs
+/// from the one fixed at open. ENOTSUP: APPEND or a sync flag on a stream or
+/// socket.
+pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<(), Error> {
+    use rustix::fs::OFlags;
+    let sync_bits = Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC;
+    match ctx.table.get_mut(fd.into())? {
+        Descriptor::File(file) => {
+            if flags & sync_bits != file.flags & sync_bits {
+                return Err(Errno::Inval.into());
+            }
+            let host_fd = file.file.as_fd();
+            let mut host_flags = rustix::fs::fcntl_getfl(host_fd)?;
+            host_flags.set(OFlags::APPEND, flags.contains(Fdflags::APPEND));
+            host_flags.set(OFlags::NONBLOCK, flags.contains(Fdflags::NONBLOCK));
+            rustix::fs::fcntl_setfl(host_fd, host_flags)?;
+            file.flags = flags;
+        }
+        desc @ (Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_)) => {
+            super::stream_flags::set(desc, flags)?
+        }
+        Descriptor::Dir(_) => return Err(Errno::Badf.into()),
+    }
+    Ok(())
 }
-pub fn fd_filestat_set_times(_ctx: &mut WasiCtx, _fd: Fd, _atim: Timestamp, _mtim: Timestamp, _fst_flags: Fstflags) -> Result<(), Error> {
-    Err(Errno::Nosys.into())
+
+/// Lowers the rights fd_fdstat_get reports for `fd`. Rights may only shrink.
+/// As everywhere in capwasi, rights are reported, not enforced: what a
+/// descriptor may do is fixed by its open mode and its preopen's read-only
+/// flag. Streams and sockets have fixed rights.
+///
+/// EBADF: `fd` is not open. ENOTCAPABLE: `base` or `inheriting` holds a right
+/// `fd` does not have. ENOTSUP: `fd` is a stream or socket and the rights
+/// would shrink.
+pub fn fd_fdstat_set_rights(ctx: &mut WasiCtx, fd: Fd, base: Rights, inheriting: Rights) -> Result<(), Error> {
+    let current = fd_fdstat_get(ctx, fd)?;
+    if !current.fs_rights_base.contains(base) || !current.fs_rights_inheriting.contains(inheriting) {
+        return Err(Errno::Notcapable.into());
+    }
+    match ctx.table.get_mut(fd.into())? {
+        Descriptor::File(file) => {
+            file.rights_base = base;
+            file.rights_inheriting = inheriting;
+        }
+        Descriptor::Dir(dir) => {
+            dir.rights_base = base;
+            dir.rights_inheriting = inheriting;
+        }
+        _ if base == current.fs_rights_base && inheriting == current.fs_rights_inheriting => {}
+        _ => return Err(Errno::Notsup.into()),
+    }
+    Ok(())
+}
+
+/// Sets the size of the file `fd` (`ftruncate`): shorter drops the tail,
+/// longer adds zeros (sparsely where the file system can).
+///
+/// EBADF: `fd` is not open, not a file, or not open for writing (POSIX allows
+/// EBADF or EINVAL; capwasi answers as fd_write does). ENOTCAPABLE: opened
+/// beneath a read-only preopen. EINVAL: `size` is beyond 2^63. EFBIG: beyond
+/// the largest file size.
+pub fn fd_filestat_set_size(ctx: &mut WasiCtx, fd: Fd, size: Filesize) -> Result<(), Error> {
+    let file = file_for_change(ctx, fd)?;
+    if size > i64::MAX as u64 {
+        return Err(Errno::Inval.into());
+    }
+    rustix::fs::ftruncate(&file.file, size)?;
+    Ok(())
+}
+
+/// Sets the access and/or modification time of `fd` (`futimens`), each to a
+/// given time (ATIM, MTIM, nanoseconds since the epoch) or the current time
+/// (ATIM_NOW, MTIM_NOW); a time with neither flag is left alone. Works on
+/// files (whatever their open mode, as POSIX) and directories.
+///
+/// EBADF: `fd` is not open, or is a stream or socket. EINVAL: both ATIM and
+/// ATIM_NOW, or both MTIM and MTIM_NOW. ENOTCAPABLE: `fd` is, or was opened
+/// beneath, a read-only preopen. EPERM/EACCES: the host refuses (not owner).
+pub fn fd_filestat_set_times(
+    ctx: &mut WasiCtx,
+    fd: Fd,
+    atim: Timestamp,
+    mtim: Timestamp,
+    fst_flags: Fstflags,
+) -> Result<(), Error> {
+    let times = host_timestamps(atim, mtim, fst_flags)?;
+    match ctx.table.get(fd.into())? {
+        Descriptor::File(file) if file.read_only => Err(Errno::Notcapable.into()),
+        Descriptor::Dir(dir) if dir.read_only => Err(Errno::Notcapable.into()),
+        Descriptor::File(file) => Ok(rustix::fs::futimens(&file.file, &times)?),
+        Descriptor::Dir(dir) => Ok(rustix::fs::futimens(dir.open_self()?, &times)?),
+        _ => Err(Errno::Badf.into()),
+    }
+}
+
+/// The two times of a set_times call as `utimensat` takes them.
+/// EINVAL: both a time and NOW for the same stamp.
+fn host_timestamps(atim: Timestamp, mtim: Timestamp, flags: Fstflags) -> Result<rustix::fs::Timestamps, Error> {
+    let one = |time: Timestamp, set: Fstflags, now: Fstflags| -> Result<rustix::fs::Timespec, Error> {
+        let nsecs = match (flags.contains(set), flags.contains(now)) {
+            (true, true) => return Err(Errno::Inval.into()),
+            (false, true) => rustix::fs::UTIME_NOW,
+            (false, false) => rustix::fs::UTIME_OMIT,
+            (true, false) => {
+                return Ok(rustix::fs::Timespec {
+                    tv_sec: (time / 1_000_000_000) as i64,
+                    tv_nsec: (time % 1_000_000_000) as _,
+                });
+            }
+        };
+        Ok(rustix::fs::Timespec { tv_sec: 0, tv_nsec: nsecs })
+    };
+    Ok(rustix::fs::Timestamps {
+        last_access: one(atim, Fstflags::ATIM, Fstflags::ATIM_NOW)?,
+        last_modification: one(mtim, Fstflags::MTIM, Fstflags::MTIM_NOW)?,
+    })
+}
+
+/// The two times of a set_times call as cap-fs-ext takes them (`None` = leave alone).
+pub(crate) fn time_specs(
+    atim: Timestamp,
+    mtim: Timestamp,
+    flags: Fstflags,
+) -> Result<(Option<cap_fs_ext::SystemTimeSpec>, Option<cap_fs_ext::SystemTimeSpec>), Error> {
+    use cap_fs_ext::SystemTimeSpec;
+    let one = |time: Timestamp, set: Fstflags, now: Fstflags| -> Result<Option<SystemTimeSpec>, Error> {
+        match (flags.contains(set), flags.contains(now)) {
+            (true, true) => Err(Errno::Inval.into()),
+            (false, true) => Ok(Some(SystemTimeSpec::SymbolicNow)),
+            (false, false) => Ok(None),
+            (true, false) => {
+                let at = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(time);
+                Ok(Some(SystemTimeSpec::Absolute(cap_std::time::SystemTime::from_std(at))))
+            }
+        }
+    };
+    Ok((one(atim, Fstflags::ATIM, Fstflags::ATIM_NOW)?, one(mtim, Fstflags::MTIM, Fstflags::MTIM_NOW)?))
 }

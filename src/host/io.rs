@@ -29,7 +29,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Iovec
     read_into(mem, buf, |bytes| match desc {
         Descriptor::Input(stream) => Ok(stream.read(bytes)?),
         Descriptor::File(file) => Ok(rustix::io::read(&file.file, bytes)?),
-        Descriptor::Socket(socket) => Ok(rustix::io::read(socket.as_fd(), bytes)?),
+        Descriptor::Socket(socket) => Ok(socket.recv(bytes, false, false)?),
         Descriptor::Dir(_) => Err(Errno::Isdir.into()),
         Descriptor::Output(_) => Err(Errno::Badf.into()),
     })
@@ -64,14 +64,15 @@ pub fn fd_pread(
 /// APPEND every write goes to the end.
 ///
 /// EBADF: `fd` is not open, or not open for writing (directories included).
-/// EAGAIN: non-blocking and full. EPIPE: the reader is gone. EFAULT: a buffer is
+/// EAGAIN: non-blocking and full. EPIPE: the reader is gone (a socket peer
+/// too: capwasi never lets SIGPIPE reach the host). EFAULT: a buffer is
 /// out of bounds. ENOSPC, EFBIG, EIO: from the host's `writev(2)`.
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: CiovecArray) -> Result<Size, Error> {
     let desc = ctx.table.get_mut(fd.into())?;
     with_slices(mem, iovs, |slices| match desc {
         Descriptor::Output(stream) => Ok(stream.write_vectored(slices)?),
         Descriptor::File(file) => Ok(rustix::io::writev(&file.file, slices)?),
-        Descriptor::Socket(socket) => Ok(rustix::io::writev(socket.as_fd(), slices)?),
+        Descriptor::Socket(socket) => Ok(socket.send(slices)?),
         Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
     })
 }
@@ -144,7 +145,7 @@ fn seekable(ctx: &WasiCtx, fd: Fd) -> Result<BorrowedFd<'_>, Error> {
 
 /// The first buffer of `iovs` with a non-zero length, if any. Every buffer
 /// descriptor is read (EFAULT if the array is out of bounds).
-fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<Option<GuestPtr<[u8]>>, Error> {
+pub(super) fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<Option<GuestPtr<[u8]>>, Error> {
     for iov in iovs.iter() {
         let iov = mem.read(iov?)?;
         if iov.buf_len > 0 {
@@ -156,7 +157,7 @@ fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<Option<Gues
 
 /// Runs `read` on the guest buffer `buf` (on a host copy for shared memories)
 /// and returns the byte count.
-fn read_into(
+pub(super) fn read_into(
     mem: &mut GuestMemory<'_>,
     buf: GuestPtr<[u8]>,
     read: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
@@ -175,7 +176,7 @@ fn read_into(
 
 /// Runs `write` on the guest buffers `iovs` as host slices (copies for shared
 /// memories), without allocating for up to eight buffers.
-fn with_slices(
+pub(super) fn with_slices(
     mem: &GuestMemory<'_>,
     iovs: CiovecArray,
     write: impl FnOnce(&[IoSlice<'_>]) -> Result<usize, Error>,

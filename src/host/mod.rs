@@ -1,6 +1,8 @@
 //! The preview1 functions, in witx order. This file only delegates: each
 //! function lives, with its documented errnos, in its family's module.
 
+#![allow(clippy::too_many_arguments)]
+
 mod args_env;
 mod clock;
 mod fd;
@@ -11,6 +13,7 @@ mod poll;
 mod proc;
 mod random;
 mod sock;
+mod stream_flags;
 
 use wiggle::{GuestMemory, GuestPtr};
 
@@ -27,7 +30,12 @@ impl WasiSnapshotPreview1 for WasiCtx {
     fn args_sizes_get(&mut self, _mem: Mem) -> Result<(Size, Size), Error> {
         args_env::args_sizes_get(self)
     }
-    fn environ_get(&mut self, mem: Mem, environ: GuestPtr<GuestPtr<u8>>, environ_buf: GuestPtr<u8>) -> Result<(), Error> {
+    fn environ_get(
+        &mut self,
+        mem: Mem,
+        environ: GuestPtr<GuestPtr<u8>>,
+        environ_buf: GuestPtr<u8>,
+    ) -> Result<(), Error> {
         args_env::environ_get(self, mem, environ, environ_buf)
     }
     fn environ_sizes_get(&mut self, _mem: Mem) -> Result<(Size, Size), Error> {
@@ -66,7 +74,14 @@ impl WasiSnapshotPreview1 for WasiCtx {
     fn fd_filestat_set_size(&mut self, _mem: Mem, fd: Fd, size: Filesize) -> Result<(), Error> {
         fd::fd_filestat_set_size(self, fd, size)
     }
-    fn fd_filestat_set_times(&mut self, _mem: Mem, fd: Fd, atim: Timestamp, mtim: Timestamp, fst_flags: Fstflags) -> Result<(), Error> {
+    fn fd_filestat_set_times(
+        &mut self,
+        _mem: Mem,
+        fd: Fd,
+        atim: Timestamp,
+        mtim: Timestamp,
+        fst_flags: Fstflags,
+    ) -> Result<(), Error> {
         fd::fd_filestat_set_times(self, fd, atim, mtim, fst_flags)
     }
     fn fd_pread(&mut self, mem: Mem, fd: Fd, iovs: IovecArray, offset: Filesize) -> Result<Size, Error> {
@@ -84,7 +99,14 @@ impl WasiSnapshotPreview1 for WasiCtx {
     fn fd_read(&mut self, mem: Mem, fd: Fd, iovs: IovecArray) -> Result<Size, Error> {
         io::fd_read(self, mem, fd, iovs)
     }
-    fn fd_readdir(&mut self, mem: Mem, fd: Fd, buf: GuestPtr<u8>, buf_len: Size, cookie: Dircookie) -> Result<Size, Error> {
+    fn fd_readdir(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        buf: GuestPtr<u8>,
+        buf_len: Size,
+        cookie: Dircookie,
+    ) -> Result<Size, Error> {
         fd_readdir::fd_readdir(self, mem, fd, buf, buf_len, cookie)
     }
     fn fd_renumber(&mut self, _mem: Mem, fd: Fd, to: Fd) -> Result<(), Error> {
@@ -105,34 +127,93 @@ impl WasiSnapshotPreview1 for WasiCtx {
     fn path_create_directory(&mut self, mem: Mem, fd: Fd, path: GuestPtr<str>) -> Result<(), Error> {
         path::path_create_directory(self, mem, fd, path)
     }
-    fn path_filestat_get(&mut self, mem: Mem, fd: Fd, flags: Lookupflags, path: GuestPtr<str>) -> Result<Filestat, Error> {
+    fn path_filestat_get(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        flags: Lookupflags,
+        path: GuestPtr<str>,
+    ) -> Result<Filestat, Error> {
         path::path_filestat_get(self, mem, fd, flags, path)
     }
-    fn path_filestat_set_times(&mut self, mem: Mem, fd: Fd, flags: Lookupflags, path: GuestPtr<str>, atim: Timestamp, mtim: Timestamp, fst_flags: Fstflags) -> Result<(), Error> {
+    fn path_filestat_set_times(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        flags: Lookupflags,
+        path: GuestPtr<str>,
+        atim: Timestamp,
+        mtim: Timestamp,
+        fst_flags: Fstflags,
+    ) -> Result<(), Error> {
         path::path_filestat_set_times(self, mem, fd, flags, path, atim, mtim, fst_flags)
     }
-    fn path_link(&mut self, mem: Mem, old_fd: Fd, old_flags: Lookupflags, old_path: GuestPtr<str>, new_fd: Fd, new_path: GuestPtr<str>) -> Result<(), Error> {
+    fn path_link(
+        &mut self,
+        mem: Mem,
+        old_fd: Fd,
+        old_flags: Lookupflags,
+        old_path: GuestPtr<str>,
+        new_fd: Fd,
+        new_path: GuestPtr<str>,
+    ) -> Result<(), Error> {
         path::path_link(self, mem, old_fd, old_flags, old_path, new_fd, new_path)
     }
-    fn path_open(&mut self, mem: Mem, fd: Fd, dirflags: Lookupflags, path: GuestPtr<str>, oflags: Oflags, base: Rights, inheriting: Rights, fdflags: Fdflags) -> Result<Fd, Error> {
+    fn path_open(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        dirflags: Lookupflags,
+        path: GuestPtr<str>,
+        oflags: Oflags,
+        base: Rights,
+        inheriting: Rights,
+        fdflags: Fdflags,
+    ) -> Result<Fd, Error> {
         path::path_open(self, mem, fd, dirflags, path, oflags, base, inheriting, fdflags)
     }
-    fn path_readlink(&mut self, mem: Mem, fd: Fd, path: GuestPtr<str>, buf: GuestPtr<u8>, buf_len: Size) -> Result<Size, Error> {
+    fn path_readlink(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        path: GuestPtr<str>,
+        buf: GuestPtr<u8>,
+        buf_len: Size,
+    ) -> Result<Size, Error> {
         path::path_readlink(self, mem, fd, path, buf, buf_len)
     }
     fn path_remove_directory(&mut self, mem: Mem, fd: Fd, path: GuestPtr<str>) -> Result<(), Error> {
         path::path_remove_directory(self, mem, fd, path)
     }
-    fn path_rename(&mut self, mem: Mem, fd: Fd, old_path: GuestPtr<str>, new_fd: Fd, new_path: GuestPtr<str>) -> Result<(), Error> {
+    fn path_rename(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        old_path: GuestPtr<str>,
+        new_fd: Fd,
+        new_path: GuestPtr<str>,
+    ) -> Result<(), Error> {
         path::path_rename(self, mem, fd, old_path, new_fd, new_path)
     }
-    fn path_symlink(&mut self, mem: Mem, old_path: GuestPtr<str>, fd: Fd, new_path: GuestPtr<str>) -> Result<(), Error> {
+    fn path_symlink(
+        &mut self,
+        mem: Mem,
+        old_path: GuestPtr<str>,
+        fd: Fd,
+        new_path: GuestPtr<str>,
+    ) -> Result<(), Error> {
         path::path_symlink(self, mem, old_path, fd, new_path)
     }
     fn path_unlink_file(&mut self, mem: Mem, fd: Fd, path: GuestPtr<str>) -> Result<(), Error> {
         path::path_unlink_file(self, mem, fd, path)
     }
-    fn poll_oneoff(&mut self, mem: Mem, subs: GuestPtr<Subscription>, events: GuestPtr<Event>, nsubscriptions: Size) -> Result<Size, Error> {
+    fn poll_oneoff(
+        &mut self,
+        mem: Mem,
+        subs: GuestPtr<Subscription>,
+        events: GuestPtr<Event>,
+        nsubscriptions: Size,
+    ) -> Result<Size, Error> {
         poll::poll_oneoff(self, mem, subs, events, nsubscriptions)
     }
     fn proc_exit(&mut self, _mem: Mem, rval: Exitcode) -> wiggle::error::Error {
@@ -150,7 +231,13 @@ impl WasiSnapshotPreview1 for WasiCtx {
     fn sock_accept(&mut self, _mem: Mem, fd: Fd, flags: Fdflags) -> Result<Fd, Error> {
         sock::sock_accept(self, fd, flags)
     }
-    fn sock_recv(&mut self, mem: Mem, fd: Fd, ri_data: IovecArray, ri_flags: Riflags) -> Result<(Size, Roflags), Error> {
+    fn sock_recv(
+        &mut self,
+        mem: Mem,
+        fd: Fd,
+        ri_data: IovecArray,
+        ri_flags: Riflags,
+    ) -> Result<(Size, Roflags), Error> {
         sock::sock_recv(self, mem, fd, ri_data, ri_flags)
     }
     fn sock_send(&mut self, mem: Mem, fd: Fd, si_data: CiovecArray, si_flags: Siflags) -> Result<Size, Error> {

@@ -1,18 +1,379 @@
-//! path_* functions. Filled in by the file-system work.
+//! The path_* functions: path_create_directory, path_filestat_get,
+//! path_filestat_set_times, path_link, path_open, path_readlink,
+//! path_remove_directory, path_rename, path_symlink, path_unlink_file.
+//!
+//! Every path is resolved beneath its directory descriptor by cap-std; capwasi
+//! only rejects NUL bytes. A path that would leave the directory (`..` past
+//! it, an absolute path, a symlink pointing out) is ENOTCAPABLE, and so is
+//! every change beneath a read-only preopen, refused before the host is asked.
+//! The checks run in this order: the descriptor (EBADF, ENOTDIR), the path
+//! (EFAULT, EILSEQ, EINVAL), the flags (EINVAL), read-only (ENOTCAPABLE), then
+//! the host call, whose errors map through `crate::error`.
+//!
+//! Shared by every function here: EBADF: `fd` is not open. ENOTDIR: `fd` is
+//! not a directory, or a non-final component of the path is not one.
+//! EFAULT: the path is out of bounds. EILSEQ: it is not UTF-8. EINVAL: it
+//! holds a NUL byte. ENOENT: a component is missing (the empty path too).
+//! ENOTCAPABLE: the path leaves the directory. ELOOP: too many symlinks.
+//! ENAMETOOLONG: a name is too long. EACCES/EPERM: the host refuses.
 #![allow(clippy::too_many_arguments)]
 
+use std::borrow::Cow;
+use std::os::unix::ffi::OsStrExt;
+
+use cap_fs_ext::DirExt;
 use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
+use crate::fs::{Access, OpenDir, OpenFile, OpenSpec, Opened, open_at};
+use crate::host::fd::{filetype_from_mode, nanos_since_epoch, time_specs};
+use crate::rights;
+use crate::table::Descriptor;
 
-pub fn path_create_directory(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _path: GuestPtr<str>) -> Result<(), Error> { Err(Errno::Nosys.into()) }
-pub fn path_filestat_get(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _flags: Lookupflags, _path: GuestPtr<str>) -> Result<Filestat, Error> { Err(Errno::Nosys.into()) }
-pub fn path_filestat_set_times(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _flags: Lookupflags, _path: GuestPtr<str>, _atim: Timestamp, _mtim: Timestamp, _fst_flags: Fstflags) -> Result<(), Error> { Err(Errno::Nosys.into()) }
-pub fn path_link(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _old_fd: Fd, _old_flags: Lookupflags, _old_path: GuestPtr<str>, _new_fd: Fd, _new_path: GuestPtr<str>) -> Result<(), Error> { Err(Errno::Nosys.into()) }
-pub fn path_open(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _dirflags: Lookupflags, _path: GuestPtr<str>, _oflags: Oflags, _base: Rights, _inheriting: Rights, _fdflags: Fdflags) -> Result<Fd, Error> { Err(Errno::Nosys.into()) }
-pub fn path_readlink(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _path: GuestPtr<str>, _buf: GuestPtr<u8>, _buf_len: Size) -> Result<Size, Error> { Err(Errno::Nosys.into()) }
-pub fn path_remove_directory(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _path: GuestPtr<str>) -> Result<(), Error> { Err(Errno::Nosys.into()) }
-pub fn path_rename(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _old_path: GuestPtr<str>, _new_fd: Fd, _new_path: GuestPtr<str>) -> Result<(), Error> { Err(Errno::Nosys.into()) }
-pub fn path_symlink(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _old_path: GuestPtr<str>, _fd: Fd, _new_path: GuestPtr<str>) -> Result<(), Error> { Err(Errno::Nosys.into()) }
-pub fn path_unlink_file(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _path: GuestPtr<str>) -> Result<(), Error> { Err(Errno::Nosys.into()) }
+/// The directory behind `fd`. EBADF: not open. ENOTDIR: not a directory.
+fn dir_of(ctx: &WasiCtx, fd: Fd) -> Result<&OpenDir, Error> {
+    match ctx.table.get(fd.into())? {
+        Descriptor::Dir(dir) => Ok(dir),
+        _ => Err(Errno::Notdir.into()),
+    }
+}
+
+/// A guest path, checked for NUL bytes (EINVAL); EFAULT and EILSEQ come from
+/// reading it.
+fn guest_path<'m>(mem: &'m GuestMemory<'_>, path: GuestPtr<str>) -> Result<Cow<'m, str>, Error> {
+    let path = mem.as_cow_str(path)?;
+    if path.contains('\0') {
+        return Err(Errno::Inval.into());
+    }
+    Ok(path)
+}
+
+/// Refuses a change beneath a read-only directory.
+fn writable(dir: &OpenDir) -> Result<&cap_std::fs::Dir, Error> {
+    if dir.read_only { Err(Errno::Notcapable.into()) } else { Ok(&dir.dir) }
+}
+
+/// Creates the directory `path` beneath `fd` (`mkdirat`).
+///
+/// EEXIST: `path` exists (a dangling symlink included). ENOTCAPABLE: `fd` is
+/// beneath a read-only preopen. ENOSPC: the disk is full.
+pub fn path_create_directory(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    path: GuestPtr<str>,
+) -> Result<(), Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    writable(dir)?.create_dir(&*path)?;
+    Ok(())
+}
+
+/// The attributes of `path` beneath `fd`, following a final symlink when
+/// `flags` has SYMLINK_FOLLOW (`fstatat`).
+///
+/// ENOTDIR: `path` ends in `/` and does not name a directory (a trailing `/`
+/// follows a final symlink whatever `flags` say, as POSIX).
+pub fn path_filestat_get(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    flags: Lookupflags,
+    path: GuestPtr<str>,
+) -> Result<Filestat, Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    // A trailing `/` asks for a directory and follows a final symlink, as in
+    // POSIX; cap-std's stat does not check it, so the type is checked here.
+    let trailing_slash = path.ends_with('/');
+    let metadata = if trailing_slash || flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+        dir.dir.metadata(&*path)?
+    } else {
+        dir.dir.symlink_metadata(&*path)?
+    };
+    if trailing_slash && !metadata.is_dir() {
+        return Err(Errno::Notdir.into());
+    }
+    Ok(filestat_from_metadata(&metadata))
+}
+
+/// A cap-std `Metadata` as a preview1 filestat.
+fn filestat_from_metadata(md: &cap_std::fs::Metadata) -> Filestat {
+    use cap_std::fs::MetadataExt;
+    Filestat {
+        dev: md.dev(),
+        ino: md.ino(),
+        filetype: filetype_from_mode(md.mode()),
+        nlink: md.nlink(),
+        size: md.size(),
+        atim: nanos_since_epoch(md.atime(), md.atime_nsec()),
+        mtim: nanos_since_epoch(md.mtime(), md.mtime_nsec()),
+        ctim: nanos_since_epoch(md.ctime(), md.ctime_nsec()),
+    }
+}
+
+/// Sets the access and/or modification time of `path` beneath `fd`, following
+/// a final symlink only when `flags` has SYMLINK_FOLLOW (without it, the
+/// symlink's own times change, as `utimensat(AT_SYMLINK_NOFOLLOW)`). Times as
+/// in fd_filestat_set_times.
+///
+/// EINVAL: both ATIM and ATIM_NOW, or both MTIM and MTIM_NOW. ENOTCAPABLE:
+/// `fd` is beneath a read-only preopen.
+pub fn path_filestat_set_times(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    flags: Lookupflags,
+    path: GuestPtr<str>,
+    atim: Timestamp,
+    mtim: Timestamp,
+    fst_flags: Fstflags,
+) -> Result<(), Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    let (atime, mtime) = time_specs(atim, mtim, fst_flags)?;
+    let dir = writable(dir)?;
+    if flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+        dir.set_times(&*path, atime, mtime)?;
+    } else {
+        dir.set_symlink_times(&*path, atime, mtime)?;
+    }
+    Ok(())
+}
+
+/// Makes `new_path` beneath `new_fd` a hard link to `old_path` beneath
+/// `old_fd` (`linkat`). A final symlink in `old_path` is linked itself.
+///
+/// EINVAL: `old_flags` has SYMLINK_FOLLOW (as wasmtime; following would let
+/// the link name a file the guest reached only through a symlink).
+/// ENOTCAPABLE: either directory is beneath a read-only preopen (a link out
+/// of one would make its file writable; a link into one changes it).
+/// EEXIST: `new_path` exists. EPERM: `old_path` is a directory. EXDEV: the
+/// two are on different file systems. EMLINK: too many links.
+pub fn path_link(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    old_fd: Fd,
+    old_flags: Lookupflags,
+    old_path: GuestPtr<str>,
+    new_fd: Fd,
+    new_path: GuestPtr<str>,
+) -> Result<(), Error> {
+    let old_dir = dir_of(ctx, old_fd)?;
+    let new_dir = dir_of(ctx, new_fd)?;
+    let old_path = guest_path(mem, old_path)?;
+    let new_path = guest_path(mem, new_path)?;
+    if old_flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+        return Err(Errno::Inval.into());
+    }
+    let (old_dir, new_dir) = (writable(old_dir)?, writable(new_dir)?);
+    old_dir.hard_link(&*old_path, new_dir, &*new_path)?;
+    Ok(())
+}
+
+/// Opens `path` beneath `fd` and returns the new descriptor, the lowest free
+/// number.
+///
+/// The access mode comes from `base`, as in wasmtime: FD_READ asks for
+/// reading; any of FD_WRITE, FD_DATASYNC, FD_ALLOCATE, FD_FILESTAT_SET_SIZE
+/// (and CREAT, TRUNC or APPEND) asks for writing; neither opens for reading.
+/// Rights are otherwise not enforced: fd_fdstat_get reports the rights the
+/// open mode really gives, whatever `base` and `inheriting` asked. A
+/// directory opens as a directory whatever the flags (O_DIRECTORY only
+/// insists). `fdflags` APPEND, NONBLOCK, DSYNC, RSYNC and SYNC are applied
+/// to the host descriptor and reported by fd_fdstat_get.
+///
+/// EINVAL: DIRECTORY with CREAT, EXCL or TRUNC (as wasmtime). ENOTCAPABLE:
+/// `fd` is beneath a read-only preopen and the open would write, create or
+/// truncate (checked before the host is asked, so nothing changes). EMFILE:
+/// the descriptor cap is reached (checked first, so nothing is created).
+/// EEXIST: CREAT|EXCL and `path` exists. ENOENT: `path` is missing without
+/// CREAT, or a dangling symlink is opened with CREAT whose target is inside
+/// but whose directory is missing. ENOTDIR: DIRECTORY and `path` is not a
+/// directory, a symlink too when not following it (Linux checks
+/// O_DIRECTORY before O_NOFOLLOW), or `path` ends in `/` and names a file.
+/// ELOOP: a final symlink without SYMLINK_FOLLOW (and without DIRECTORY).
+/// EISDIR: `path` is a directory and the open would write.
+pub fn path_open(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    dirflags: Lookupflags,
+    path: GuestPtr<str>,
+    oflags: Oflags,
+    base: Rights,
+    _inheriting: Rights,
+    fdflags: Fdflags,
+) -> Result<Fd, Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    let directory = oflags.contains(Oflags::DIRECTORY);
+    if directory && oflags.intersects(Oflags::CREAT | Oflags::EXCL | Oflags::TRUNC) {
+        return Err(Errno::Inval.into());
+    }
+    let write_rights = Rights::FD_WRITE | Rights::FD_DATASYNC | Rights::FD_ALLOCATE | Rights::FD_FILESTAT_SET_SIZE;
+    let spec = OpenSpec {
+        follow: dirflags.contains(Lookupflags::SYMLINK_FOLLOW),
+        create: oflags.contains(Oflags::CREAT),
+        exclusive: oflags.contains(Oflags::EXCL),
+        truncate: oflags.contains(Oflags::TRUNC),
+        directory,
+        read: base.contains(Rights::FD_READ),
+        write: base.intersects(write_rights) || oflags.intersects(Oflags::CREAT | Oflags::TRUNC),
+        append: fdflags.contains(Fdflags::APPEND),
+        nonblock: fdflags.contains(Fdflags::NONBLOCK),
+        sync: fdflags.contains(Fdflags::SYNC),
+        dsync: fdflags.contains(Fdflags::DSYNC),
+        rsync: fdflags.contains(Fdflags::RSYNC),
+    };
+    let read_only = dir.read_only;
+    if read_only && (spec.write || spec.append || spec.create || spec.truncate) {
+        return Err(Errno::Notcapable.into());
+    }
+    if ctx.table.is_full() {
+        return Err(Errno::Mfile.into());
+    }
+    let desc = match open_at(&dir.dir, &path, &spec)? {
+        Opened::Dir(dir) => {
+            let (base, inheriting) = if read_only {
+                (rights::dir_read_only(), rights::dir_inheriting_read_only())
+            } else {
+                (rights::dir_read_write(), rights::dir_inheriting_read_write())
+            };
+            Descriptor::Dir(OpenDir::new(dir, None, read_only, base, inheriting))
+        }
+        Opened::File(file) => {
+            let access = Access { read: spec.opens_read(), write: spec.write || spec.append };
+            let rights_base = match (access.read, access.write) {
+                (true, true) => rights::file_read_write(),
+                (false, true) => rights::file_write_only(),
+                _ => rights::file_read_only(),
+            };
+            let flags =
+                fdflags & (Fdflags::APPEND | Fdflags::NONBLOCK | Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC);
+            Descriptor::File(OpenFile {
+                file,
+                access,
+                read_only,
+                flags,
+                rights_base,
+                rights_inheriting: Rights::empty(),
+            })
+        }
+    };
+    Ok(Fd::from(ctx.table.push(desc)?))
+}
+
+/// Reads the target of the symlink `path` beneath `fd` into `buf`, returning
+/// the number of bytes written. A target longer than `buf_len` is truncated to
+/// fit, as POSIX `readlink` does (no error, no NUL). The target is returned as
+/// stored, absolute or not: reading it reaches nothing.
+///
+/// EINVAL: `path` is not a symlink. EFAULT: `buf` is out of bounds (nothing
+/// is written).
+pub fn path_readlink(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    path: GuestPtr<str>,
+    buf: GuestPtr<u8>,
+    buf_len: Size,
+) -> Result<Size, Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    let target = dir.dir.read_link_contents(&*path)?;
+    let bytes = target.as_os_str().as_bytes();
+    let n = u32::try_from(bytes.len()).unwrap_or(u32::MAX).min(buf_len);
+    mem.as_slice(buf.as_array(buf_len))?; // bounds check of the whole buffer
+    mem.copy_from_slice(&bytes[..n as usize], buf.as_array(n))?;
+    Ok(n)
+}
+
+/// Removes the empty directory `path` beneath `fd` (`unlinkat(AT_REMOVEDIR)`).
+///
+/// Trailing slashes are accepted (`rmdir("dir/")` works, as on Linux): cap-std
+/// would resolve `dir/` to `dir/.` and refuse it, so they are dropped, which
+/// changes nothing else since only a directory can be removed.
+///
+/// ENOTEMPTY: it is not empty. ENOTDIR: it is not a directory (a symlink to
+/// one included). EBUSY: it is in use as a mount point. EINVAL: the last
+/// component is `.`. ENOTCAPABLE: `fd` is beneath a read-only preopen, or the
+/// path is `..` or leaves `fd`.
+pub fn path_remove_directory(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    path: GuestPtr<str>,
+) -> Result<(), Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    let trimmed = path.trim_end_matches('/');
+    let path = if trimmed.is_empty() { &*path } else { trimmed };
+    writable(dir)?.remove_dir(path)?;
+    Ok(())
+}
+
+/// Renames `old_path` beneath `fd` to `new_path` beneath `new_fd`
+/// (`renameat`), replacing a file or empty directory at `new_path`.
+///
+/// ENOTCAPABLE: either directory is beneath a read-only preopen (a rename out
+/// of one removes from it; into one adds to it). EISDIR: `new_path` is a
+/// directory and `old_path` is not. ENOTDIR: the reverse. ENOTEMPTY:
+/// `new_path` is a non-empty directory. EINVAL: a directory into itself.
+/// EXDEV: different file systems. EBUSY: a mount point.
+pub fn path_rename(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    old_path: GuestPtr<str>,
+    new_fd: Fd,
+    new_path: GuestPtr<str>,
+) -> Result<(), Error> {
+    let old_dir = dir_of(ctx, fd)?;
+    let new_dir = dir_of(ctx, new_fd)?;
+    let old_path = guest_path(mem, old_path)?;
+    let new_path = guest_path(mem, new_path)?;
+    let (old_dir, new_dir) = (writable(old_dir)?, writable(new_dir)?);
+    old_dir.rename(&*old_path, new_dir, &*new_path)?;
+    Ok(())
+}
+
+/// Creates a symlink `new_path` beneath `fd` whose target is `old_path`
+/// (`symlinkat`). The target is stored as given and not resolved; it is
+/// resolved beneath the link's descriptor when followed.
+///
+/// ENOTCAPABLE: `old_path` is absolute (cap-std refuses it: an absolute link
+/// could trick a program outside the sandbox; wasmtime refuses too), or `fd`
+/// is beneath a read-only preopen. EINVAL: `old_path` holds a NUL. EFAULT,
+/// EILSEQ: `old_path` as for paths. EEXIST: `new_path` exists.
+pub fn path_symlink(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    old_path: GuestPtr<str>,
+    fd: Fd,
+    new_path: GuestPtr<str>,
+) -> Result<(), Error> {
+    let dir = dir_of(ctx, fd)?;
+    let old_path = guest_path(mem, old_path)?;
+    let new_path = guest_path(mem, new_path)?;
+    writable(dir)?.symlink(&*old_path, &*new_path)?;
+    Ok(())
+}
+
+/// Removes the non-directory `path` beneath `fd` (`unlinkat`); a symlink is
+/// removed itself. An open descriptor of the file stays usable.
+///
+/// EISDIR: `path` is a directory (Linux's answer). ENOTDIR: `path` ends in
+/// `/` and names a file. ENOTCAPABLE: `fd` is beneath a read-only preopen.
+pub fn path_unlink_file(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    path: GuestPtr<str>,
+) -> Result<(), Error> {
+    let dir = dir_of(ctx, fd)?;
+    let path = guest_path(mem, path)?;
+    writable(dir)?.remove_file(&*path)?;
+    Ok(())
+}

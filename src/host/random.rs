@@ -7,12 +7,7 @@ use crate::ctx::WasiCtx;
 
 /// Fills `buf_len` bytes at `buf` with cryptographically secure random bytes,
 /// generated straight into guest memory. EFAULT: the buffer is out of bounds.
-pub fn random_get(
-    ctx: &mut WasiCtx,
-    mem: &mut GuestMemory<'_>,
-    buf: GuestPtr<u8>,
-    buf_len: Size,
-) -> Result<(), Error> {
+pub fn random_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, buf: GuestPtr<u8>, buf_len: Size) -> Result<(), Error> {
     let region = buf.as_array(buf_len);
     match mem.as_slice_mut(region)? {
         Some(slice) => ctx.random.fill_bytes(slice),

@@ -1,11 +1,122 @@
-//! sock_accept, sock_recv, sock_send, sock_shutdown. Filled in by the socket work.
+//! sock_accept, sock_recv, sock_send, sock_shutdown.
+//!
+//! Every one of them takes a socket descriptor: ENOTSOCK for any other kind,
+//! EBADF for a number that is not open. Blocking and NONBLOCK behave as the
+//! host kernel makes them (see `net.rs`): a non-blocking socket with nothing
+//! to do fails with EAGAIN, never with a 0 that would look like end of file.
 
 use wiggle::GuestMemory;
 
+use super::io::{first_nonempty, read_into, with_slices};
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
+use crate::net::{Shutdown, Socket};
+use crate::table::Descriptor;
 
-pub fn sock_accept(_ctx: &mut WasiCtx, _fd: Fd, _flags: Fdflags) -> Result<Fd, Error> { Err(Errno::Nosys.into()) }
-pub fn sock_recv(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _ri: IovecArray, _flags: Riflags) -> Result<(Size, Roflags), Error> { Err(Errno::Nosys.into()) }
-pub fn sock_send(_ctx: &mut WasiCtx, _mem: &mut GuestMemory<'_>, _fd: Fd, _si: CiovecArray, _flags: Siflags) -> Result<Size, Error> { Err(Errno::Nosys.into()) }
-pub fn sock_shutdown(_ctx: &mut WasiCtx, _fd: Fd, _how: Sdflags) -> Result<(), Error> { Err(Errno::Nosys.into()) }
+fn socket(ctx: &WasiCtx, fd: Fd) -> Result<&Socket, Error> {
+    match ctx.table.get(fd.into())? {
+        Descriptor::Socket(socket) => Ok(socket),
+        _ => Err(Errno::Notsock.into()),
+    }
+}
+
+/// Accepts a connection on the listening socket `fd` and returns its new
+/// descriptor (the lowest free number). With `flags` NONBLOCK the new
+/// descriptor is non-blocking. A blocking listener waits for a connection.
+///
+/// EBADF: `fd` is not open. ENOTSOCK: `fd` is not a socket. EINVAL: `fd` is
+/// not listening, or `flags` holds anything but NONBLOCK. EAGAIN: `fd` is
+/// non-blocking and no connection is pending. EMFILE: the descriptor table is
+/// full (the connection is closed). ECONNABORTED and others: from `accept(2)`.
+pub fn sock_accept(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<Fd, Error> {
+    let listener = socket(ctx, fd)?;
+    if !(flags - Fdflags::NONBLOCK).is_empty() {
+        return Err(Errno::Inval.into());
+    }
+    let conn = listener.accept(flags.contains(Fdflags::NONBLOCK))?;
+    Ok(Fd::from(ctx.table.push(Descriptor::Socket(conn))?))
+}
+
+/// Receives from the connected socket `fd` into `ri_data`, returning the
+/// bytes received (0: the peer shut down its side) and the output flags
+/// (always empty: stream sockets never truncate).
+///
+/// `RECV_PEEK` leaves the data queued (only the first non-empty buffer is
+/// filled). `RECV_WAITALL` waits until every buffer is full, the peer shuts
+/// down, or an error ends it after some bytes (then those bytes are returned).
+/// Otherwise the first non-empty buffer is filled with what is ready.
+///
+/// EBADF: `fd` is not open. ENOTSOCK: not a socket. EAGAIN: non-blocking and
+/// nothing ready. ENOTCONN: a listener. EFAULT: a buffer is out of bounds.
+/// ECONNRESET and others: from `recv(2)`.
+pub fn sock_recv(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    ri_data: IovecArray,
+    ri_flags: Riflags,
+) -> Result<(Size, Roflags), Error> {
+    let socket = socket(ctx, fd)?;
+    let peek = ri_flags.contains(Riflags::RECV_PEEK);
+    let waitall = ri_flags.contains(Riflags::RECV_WAITALL);
+    if !waitall || peek {
+        let Some(buf) = first_nonempty(mem, ri_data)? else {
+            return Ok((0, Roflags::empty()));
+        };
+        let n = read_into(mem, buf, |bytes| Ok(socket.recv(bytes, peek, waitall)?))?;
+        return Ok((n, Roflags::empty()));
+    }
+    // WAITALL: fill each buffer in turn; stop early at end of stream, or when
+    // a non-blocking socket runs dry.
+    let mut bufs = Vec::new();
+    for iov in ri_data.iter() {
+        let iov = mem.read(iov?)?;
+        bufs.push(iov.buf.as_array(iov.buf_len));
+    }
+    let mut total: Size = 0;
+    for buf in bufs {
+        let n = match read_into(mem, buf, |bytes| Ok(socket.recv(bytes, false, true)?)) {
+            Ok(n) => n,
+            Err(_) if total > 0 => break,
+            Err(e) => return Err(e),
+        };
+        total = total.checked_add(n).ok_or(Errno::Overflow)?;
+        if n < buf.len() {
+            break;
+        }
+    }
+    Ok((total, Roflags::empty()))
+}
+
+/// Sends the buffers `si_data` on the connected socket `fd`, returning the
+/// bytes sent. `si_flags` has no defined flags and is ignored.
+///
+/// EBADF: `fd` is not open. ENOTSOCK: not a socket. EAGAIN: non-blocking and
+/// the send buffer is full. EPIPE: the peer is gone (no SIGPIPE reaches the
+/// host). ENOTCONN: a listener. EFAULT: a buffer is out of bounds.
+pub fn sock_send(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: Fd,
+    si_data: CiovecArray,
+    _si_flags: Siflags,
+) -> Result<Size, Error> {
+    let socket = socket(ctx, fd)?;
+    with_slices(mem, si_data, |slices| Ok(socket.send(slices)?))
+}
+
+/// Shuts down reading (`RD`), writing (`WR`) or both directions of `fd`.
+///
+/// EBADF: `fd` is not open. ENOTSOCK: not a socket. EINVAL: `how` is empty.
+/// ENOTCONN: not connected (a listener, or a peer already gone).
+pub fn sock_shutdown(ctx: &mut WasiCtx, fd: Fd, how: Sdflags) -> Result<(), Error> {
+    let socket = socket(ctx, fd)?;
+    let how = match (how.contains(Sdflags::RD), how.contains(Sdflags::WR)) {
+        (true, true) => Shutdown::Both,
+        (true, false) => Shutdown::Read,
+        (false, true) => Shutdown::Write,
+        (false, false) => return Err(Errno::Inval.into()),
+    };
+    socket.shutdown(how)?;
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! The `capwasi` command as a process: arguments, environment, exit statuses
+//! and the one-line host errors of the exit-code contract.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::guest;
+
+fn capwasi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capwasi"))
+        .args(args)
+        .env_clear()
+        .env("HOST_ONLY", "secret")
+        .env("PASSED", "from-host")
+        .output()
+        .expect("run capwasi")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn path(name: &str) -> String {
+    guest(name).display().to_string()
+}
+
+#[test]
+fn demo_without_arguments_prints_its_usage_and_exits_1() {
+    let out = capwasi(&["run", &path("examples/copy")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "usage: copy.wasm <from> <to>\n");
+}
+
+#[test]
+fn run_is_optional_and_arguments_after_the_module_are_the_guests() {
+    let out = capwasi(&[&path("c-tests/args_env"), "--env", "X", "-h"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "argc=4\nargv[0]=args_env.wasm\nargv[1]=--env\nargv[2]=X\nargv[3]=-h\n");
+}
+
+#[test]
+fn env_is_empty_unless_given() {
+    for name in ["c-tests/args_env", "rust-tests/args_env"] {
+        let out = capwasi(&["run", &path(name)]);
+        assert_eq!(stdout(&out), "argc=1\nargv[0]=args_env.wasm\n", "{name}");
+        let out =
+            capwasi(&["run", "--env", "A=1", "--env", "PASSED", "--env", "NOT_SET", "--argv0", "prog", &path(name)]);
+        assert_eq!(stdout(&out), "argc=1\nargv[0]=prog\nenv:A=1\nenv:PASSED=from-host\n", "{name}");
+    }
+}
+
+#[test]
+fn inherit_env_passes_the_whole_host_environment() {
+    let out = capwasi(&["run", "--inherit-env", &path("c-tests/args_env")]);
+    let text = stdout(&out);
+    assert!(text.contains("env:HOST_ONLY=secret\n"), "{text}");
+    assert!(text.contains("env:PASSED=from-host\n"), "{text}");
+}
+
+#[test]
+fn exit_statuses_pass_through() {
+    for name in ["c-tests/exit_code", "rust-tests/exit_code"] {
+        for code in ["0", "1", "42"] {
+            let out = capwasi(&[&path(name), code]);
+            assert_eq!(out.status.code(), Some(code.parse().unwrap()), "{name} {code}");
+        }
+    }
+}
+
+#[test]
+fn traps_exit_134_with_a_backtrace_and_keep_earlier_output() {
+    for (name, before) in [
+        ("c-tests/abort", "before abort\n"),
+        ("c-tests/unreachable", "before trap\n"),
+        ("rust-tests/panic", "before panic\n"),
+    ] {
+        let out = capwasi(&[&path(name)]);
+        assert_eq!(out.status.code(), Some(134), "{name}");
+        assert_eq!(stdout(&out), before, "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("capwasi: the guest trapped: wasm trap: wasm `unreachable` instruction executed"),
+            "{name}: {err}"
+        );
+        assert!(err.contains("wasm backtrace:") && err.contains("    0: "), "{name}: {err}");
+    }
+}
+
+fn assert_one_line_host_error(out: &Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("capwasi: ") && err.contains(needle), "{err}");
+}
+
+#[test]
+fn missing_module_is_one_line_exit_1() {
+    let out = capwasi(&["run", "/no/such/module.wasm"]);
+    assert_one_line_host_error(&out, "cannot read module '/no/such/module.wasm': no such file");
+}
+
+#[test]
+fn non_wasm_file_is_one_line_exit_1() {
+    let out = capwasi(&["run", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")]);
+    assert_one_line_host_error(&out, "is not a WebAssembly module");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.wasm");
+    std::fs::write(&bad, b"\0asm\x01\0\0\0\xff").unwrap();
+    let out = capwasi(&["run", bad.to_str().unwrap()]);
+    assert_one_line_host_error(&out, "is not a valid WebAssembly module");
+}
+
+#[test]
+fn unknown_import_is_named_with_the_fix() {
+    let out = capwasi(&["run", &path("c-tests/unknown_import")]);
+    assert_one_line_host_error(&out, "`wasi_snapshot_preview1::not_a_function`, `env::host_thing`");
+    assert!(stderr(&out).contains("--trap-unknown-imports"));
+}
+
+#[test]
+fn missing_preopen_names_the_flag() {
+    let out = capwasi(&["run", "--dir", "/no/such/dir::/data", &path("c-tests/hello")]);
+    assert_one_line_host_error(
+        &out,
+        "cannot open preopen '/data' (host '/no/such/dir'): no such directory on the host; check --dir",
+    );
+    let out = capwasi(&["run", "--mapdir", "/data::/no/such/dir", &path("c-tests/hello")]);
+    assert_one_line_host_error(&out, "check --mapdir");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = capwasi(&["run", "--no-such-flag", "x.wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = capwasi(&["run", "--dir", "::", "x.wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--dir ::: expected HOST"), "{}", stderr(&out));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = capwasi(&["run", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("134   the guest trapped"), "{}", stdout(&out));
+}
+
+#[test]
+fn invoke_calls_another_export_with_typed_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("add.wat");
+    std::fs::write(&wat, r#"(module (func (export "add") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))))"#).unwrap();
+    let out = capwasi(&["run", "--invoke", "add", wat.to_str().unwrap(), "-2", "40"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "38\n");
+}
+
+#[test]
+fn reactors_get_initialize_before_the_invoked_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("reactor.wat");
+    std::fs::write(
+        &wat,
+        r#"(module (global $g (mut i32) (i32.const 0))
+        (func (export "_initialize") (global.set $g (i32.const 7)))
+        (func (export "get") (result i32) (global.get $g)))"#,
+    )
+    .unwrap();
+    let out = capwasi(&["run", "--invoke", "get", wat.to_str().unwrap()]);
+    assert_eq!(stdout(&out), "7\n", "{}", stderr(&out));
+}
+
+#[test]
+fn trace_prints_each_call_and_its_result() {
+    let out = capwasi(&["run", "--trace", &path("c-tests/exit_code"), "3"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("==> args_sizes_get()\n<== args_sizes_get: Ok((2, "), "{err}");
+    assert!(err.ends_with("==> proc_exit(rval=3)\n<== proc_exit: exited with status 3\n"), "{err}");
+    let out = capwasi(&["run", "--trace", &path("c-tests/stdio_fdstat")]);
+    assert!(stderr(&out).contains("==> fd_fdstat_get(fd=Fd(99))\n<== fd_fdstat_get: errno=BADF\n"), "{}", stderr(&out));
+}
+
+#[test]
+fn compiled_modules_are_cached_under_xdg_cache_home() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_capwasi"))
+            .args(["run", &path("c-tests/hello")])
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(stdout(&run()), "hello, world\n");
+    let entries: Vec<_> = std::fs::read_dir(cache.path().join("capwasi/modules")).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(stdout(&run()), "hello, world\n", "runs from the cache entry");
+}

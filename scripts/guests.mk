@@ -4,6 +4,8 @@
 #   c-tests/NAME.c    -> $(OUT)/c-tests/NAME.wasm    clang --target=wasm32-wasi --sysroot=/usr -O2
 #   c-tests/NAME.wat  -> $(OUT)/c-tests/NAME.wasm    wat2wasm
 #   examples/NAME.c   -> $(OUT)/examples/NAME.wasm   clang, as for c-tests
+#   c-tests/NAME.json -> $(OUT)/c-tests/NAME.json    copied: the test's expectations, which
+#                                                    `capwasi test` reads beside NAME.wasm
 #
 # Each output is rebuilt when its source, a header it includes, or the compile command changes.
 
@@ -19,10 +21,12 @@ CC_CMD := $(CC_WASM) --target=$(WASI_TARGET) --sysroot=$(WASI_SYSROOT) $(CFLAGS_
 C_TESTS := $(wildcard c-tests/*.c)
 WAT_TESTS := $(wildcard c-tests/*.wat)
 C_EXAMPLES := $(wildcard examples/*.c)
+TEST_SPECS := $(wildcard c-tests/*.json)
 
 C_TEST_OUTS := $(patsubst c-tests/%.c,$(OUT)/c-tests/%.wasm,$(C_TESTS))
 WAT_TEST_OUTS := $(patsubst c-tests/%.wat,$(OUT)/c-tests/%.wasm,$(WAT_TESTS))
 C_EXAMPLE_OUTS := $(patsubst examples/%.c,$(OUT)/examples/%.wasm,$(C_EXAMPLES))
+TEST_SPEC_OUTS := $(patsubst c-tests/%.json,$(OUT)/c-tests/%.json,$(TEST_SPECS))
 
 CLASHES := $(filter $(C_TEST_OUTS),$(WAT_TEST_OUTS))
 ifneq ($(CLASHES),)
@@ -36,7 +40,7 @@ $(shell mkdir -p $(OUT)/c-tests $(OUT)/examples && \
         (printf '%s\n' '$(CC_CMD)' | cmp -s - $(CC_STAMP) || printf '%s\n' '$(CC_CMD)' > $(CC_STAMP)))
 
 .PHONY: all
-all: $(C_TEST_OUTS) $(WAT_TEST_OUTS) $(C_EXAMPLE_OUTS)
+all: $(C_TEST_OUTS) $(WAT_TEST_OUTS) $(C_EXAMPLE_OUTS) $(TEST_SPEC_OUTS)
 
 # A failed command must not leave a half-written output that looks up to date.
 .DELETE_ON_ERROR:
@@ -49,5 +53,8 @@ $(OUT)/examples/%.wasm: examples/%.c $(CC_STAMP)
 
 $(OUT)/c-tests/%.wasm: c-tests/%.wat
 	$(WAT2WASM) $< -o $@
+
+$(OUT)/c-tests/%.json: c-tests/%.json
+	cp $< $@
 
 -include $(C_TEST_OUTS:.wasm=.d) $(C_EXAMPLE_OUTS:.wasm=.d)

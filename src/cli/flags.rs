@@ -32,6 +32,9 @@ pub enum Command {
     /// Run a WebAssembly module (also the default: `capwasi FILE.wasm ...`).
     #[command(after_help = EXIT_CODES)]
     Run(RunFlags),
+    /// Run every test program in directories of NAME.wasm + NAME.json, in the
+    /// layout of the WASI test suite, and report what passed.
+    Test(super::test::TestFlags),
     /// Compile a module ahead of time into a `.cwasm` for `run --allow-precompiled`.
     Compile(CompileFlags),
 }
@@ -135,7 +138,7 @@ pub struct RunFlags {
 }
 
 /// `64K`, `16M`, `2G` or a plain byte count.
-fn parse_size(text: &str) -> Result<u64, String> {
+pub(super) fn parse_size(text: &str) -> Result<u64, String> {
     let (digits, scale) = match text.char_indices().last() {
         Some((i, 'K' | 'k')) => (&text[..i], 1 << 10),
         Some((i, 'M' | 'm')) => (&text[..i], 1 << 20),
@@ -150,7 +153,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
-const SUBCOMMANDS: &[&str] = &["run", "compile", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] = &["run", "compile", "test", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
 /// not a subcommand, and `--` before the module so that everything after it

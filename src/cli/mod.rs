@@ -5,6 +5,7 @@ pub mod cache;
 pub mod config;
 pub mod flags;
 pub mod run;
+pub mod test;
 pub mod trace;
 
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Test(flags) => test::main(flags),
         Command::Run(flags) => {
             if flags.trace {
                 trace::install();

@@ -71,3 +71,34 @@ pub fn run(path: &Path, configure: impl FnOnce(&mut WasiCtxBuilder)) -> Outcome 
         stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
     }
 }
+
+/// A fresh temporary copy of the fixture directory `c-tests/NAME.dir`
+/// (symlinks copied as links), the same fixture `capwasi test` preopens.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            let kind = entry.file_type().unwrap();
+            if kind.is_symlink() {
+                std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
+            } else if kind.is_dir() {
+                std::fs::create_dir(&target).unwrap();
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("c-tests/{name}.dir")), dir.path());
+    dir
+}
+
+/// The expected stdout written in `c-tests/NAME.json`, the one source of
+/// truth shared with `capwasi test`.
+pub fn expected_stdout(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("c-tests/{name}.json"));
+    let spec: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    spec["stdout"].as_str().unwrap_or_else(|| panic!("{} has no stdout", path.display())).to_string()
+}

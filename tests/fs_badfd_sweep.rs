@@ -4,12 +4,12 @@
 mod common;
 
 use capwasi::DirPerms;
-use common::{guest, run};
+use common::{expected_stdout, fixture, guest, run};
 
 #[test]
 fn every_fd_taking_call_with_an_unopened_fd_is_ebadf() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("f"), "f").unwrap();
+    // c-tests/fs_badfd_sweep.dir holds one file, f.
+    let tmp = fixture("fs_badfd_sweep");
     let out = run(&guest("c-tests/fs_badfd_sweep"), |b| {
         b.preopened_dir_path(tmp.path(), "/sandbox", DirPerms::ReadWrite).unwrap();
     });
@@ -20,6 +20,7 @@ fn every_fd_taking_call_with_an_unopened_fd_is_ebadf() {
         assert!(line.ends_with(": BADF"), "{line}");
     }
     assert!(out.stdout.contains("-- fd 99\n") && out.stdout.contains("-- fd 4\n"));
+    assert_eq!(out.stdout, expected_stdout("fs_badfd_sweep"), "the expectation capwasi test checks too");
     let mut names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     names.sort();
     assert_eq!(names, ["f"]);

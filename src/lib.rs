@@ -58,6 +58,9 @@
 //! # Ok::<(), wasmtime::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
+#[allow(missing_docs)]
 pub mod bindings;
 pub mod clocks;
 mod ctx;

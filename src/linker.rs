@@ -1,6 +1,7 @@
 //! Puts the preview1 functions on a `wasmtime::Linker`.
 //!
-//! Each import is a thin closure: find the guest's exported memory, borrow the
+//! Each import is a thin closure: find the guest's exported memory (by index
+//! when the context is bound to the module, else by name), borrow the
 //! [`WasiCtx`] out of the store's data, and call wiggle's ABI-level function,
 //! which decodes the arguments, calls the host implementation and encodes the
 //! errno. The signatures are preview1's, in wasm types.
@@ -27,7 +28,10 @@ macro_rules! link {
                 crate::MODULE_NAME,
                 stringify!($name),
                 move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
-                    let export = caller.get_export("memory");
+                    let export = match $get_ctx(caller.data_mut()).memory_export {
+                        Some(index) => caller.get_module_export(&index).or_else(|| caller.get_export("memory")),
+                        None => caller.get_export("memory"),
+                    };
                     let (mut memory, ctx) = match &export {
                         Some(Extern::Memory(m)) => {
                             let (bytes, data) = m.data_and_store_mut(&mut caller);

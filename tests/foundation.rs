@@ -126,3 +126,23 @@ fn injected_clock_is_what_the_guest_reads() {
     });
     assert_eq!(out.exit, Some(1_700_000_000 / 1000), "{out:?}");
 }
+
+#[test]
+fn a_context_bound_to_another_module_still_finds_the_callers_memory() {
+    // bind_module is a speed hint: a call from a module it was not bound to
+    // must still see its own memory (found by name).
+    let other = wasmtime::Module::new(common::engine(), r#"(module (memory (export "memory") 1))"#).unwrap();
+    let out = run(&guest("c-tests/args_env"), |b| {
+        b.args(["prog", "x"]);
+    });
+    assert_eq!(out.stdout, "argc=2\nargv[0]=prog\nargv[1]=x\n");
+    let out = common::run_bound(&guest("c-tests/args_env"), &other, |b| {
+        b.args(["prog", "x"]);
+    });
+    assert_eq!(out.stdout, "argc=2\nargv[0]=prog\nargv[1]=x\n");
+    let module = wasmtime::Module::from_file(common::engine(), guest("c-tests/args_env")).unwrap();
+    let out = common::run_bound(&guest("c-tests/args_env"), &module, |b| {
+        b.args(["prog", "y"]);
+    });
+    assert_eq!(out.stdout, "argc=2\nargv[0]=prog\nargv[1]=y\n");
+}

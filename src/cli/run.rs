@@ -49,7 +49,8 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
             .preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms)
             .map_err(|e| format_err!(preopen_error(preopen, &e)))?;
     }
-    let wasi = builder.build()?;
+    let mut wasi = builder.build()?;
+    wasi.bind_module(&module);
 
     let mut limits = StoreLimitsBuilder::new();
     if let Some(bytes) = config.max_memory {

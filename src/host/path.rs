@@ -87,8 +87,10 @@ pub fn path_filestat_get(
     // A trailing `/` asks for a directory and follows a final symlink, as in
     // POSIX; cap-std's stat does not check it, so the type is checked here.
     let trailing_slash = path.ends_with('/');
-    let metadata = if trailing_slash || flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+    let metadata = if trailing_slash {
         dir.dir.metadata(&*path)?
+    } else if flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+        stat_following(&dir.dir, &path)?
     } else {
         dir.dir.symlink_metadata(&*path)?
     };
@@ -96,6 +98,25 @@ pub fn path_filestat_get(
         return Err(Errno::Notdir.into());
     }
     Ok(filestat_from_metadata(&metadata))
+}
+
+/// `dir.metadata(path)`, one system call faster for the common case.
+///
+/// cap-std stats a single plain name without following with one `fstatat`,
+/// but following costs `openat2(O_PATH)`, `fstat` and `close`. When the name
+/// is a single component and not a symlink, following changes nothing, so a
+/// non-following stat answers; only a symlink takes the full route. Both
+/// routes are cap-std's, so the sandbox is cap-std's either way.
+fn stat_following(dir: &cap_std::fs::Dir, path: &str) -> std::io::Result<cap_std::fs::Metadata> {
+    let mut components = std::path::Path::new(path).components();
+    let single = matches!(components.next(), Some(std::path::Component::Normal(_))) && components.next().is_none();
+    if single {
+        let metadata = dir.symlink_metadata(path)?;
+        if !metadata.is_symlink() {
+            return Ok(metadata);
+        }
+    }
+    dir.metadata(path)
 }
 
 /// A cap-std `Metadata` as a preview1 filestat.

@@ -40,6 +40,15 @@ pub struct Outcome {
 /// Runs `_start` of the guest at `path` with the context `configure` sets up
 /// (args, env, preopens); stdout and stderr are captured.
 pub fn run(path: &Path, configure: impl FnOnce(&mut WasiCtxBuilder)) -> Outcome {
+    run_with(path, None, configure)
+}
+
+/// As [`run`], with the context bound (`WasiCtx::bind_module`) to `bound`.
+pub fn run_bound(path: &Path, bound: &Module, configure: impl FnOnce(&mut WasiCtxBuilder)) -> Outcome {
+    run_with(path, Some(bound), configure)
+}
+
+fn run_with(path: &Path, bound: Option<&Module>, configure: impl FnOnce(&mut WasiCtxBuilder)) -> Outcome {
     struct State {
         wasi: capwasi::WasiCtx,
     }
@@ -51,7 +60,10 @@ pub fn run(path: &Path, configure: impl FnOnce(&mut WasiCtxBuilder)) -> Outcome 
     let mut builder = capwasi::WasiCtx::builder();
     builder.stdout(stdout.clone()).stderr(stderr.clone());
     configure(&mut builder);
-    let wasi = builder.build().expect("build ctx");
+    let mut wasi = builder.build().expect("build ctx");
+    if let Some(bound) = bound {
+        wasi.bind_module(bound);
+    }
     let mut store = Store::new(engine(), State { wasi });
     let result = linker
         .instantiate(&mut store, &module)

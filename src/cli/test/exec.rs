@@ -175,7 +175,8 @@ fn run(
         }
         Some(scratch)
     };
-    let wasi = builder.build().map_err(|e| format!("{e:#}"))?;
+    let mut wasi = builder.build().map_err(|e| format!("{e:#}"))?;
+    wasi.bind_module(module);
 
     let limits =
         StoreLimitsBuilder::new().memory_size(usize::try_from(shared.max_memory).unwrap_or(usize::MAX)).build();

@@ -1,7 +1,7 @@
 //! Standard streams: inherited from the host process, or backed by any
 //! `Read` / `Write` the embedder hands in (in-memory pipes included).
 //!
-//! Inherited streams are written with one `writev(2)` straight from guest
+//! Inherited streams are written with one `write(2)`/`writev(2)` straight from guest
 //! memory, never buffered in the host, so no output is lost when a guest traps
 //! or exits.
 //!
@@ -125,7 +125,7 @@ impl OutputStream {
                 if self.nonblocking && !ready_now(fd, PollFlags::OUT)? {
                     return Err(io::ErrorKind::WouldBlock.into());
                 }
-                Ok(rustix::io::writev(fd, bufs)?)
+                Ok(write_fd(fd, bufs)?)
             }
             OutputSink::Writer(writer) => {
                 // Embedder writers get every byte: a short write would make the
@@ -196,5 +196,14 @@ impl Write for MemoryOutputPipe {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// Writes `bufs` to `fd` with one system call: `write(2)` for one buffer
+/// (cheaper for the kernel than a one-element `writev`), `writev(2)` for more.
+pub(crate) fn write_fd(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> rustix::io::Result<usize> {
+    match bufs {
+        [one] => rustix::io::write(fd, one),
+        _ => rustix::io::writev(fd, bufs),
     }
 }

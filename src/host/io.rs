@@ -12,6 +12,7 @@ use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::{CiovecArray, Errno, Error, Fd, Fdflags, Filedelta, Filesize, IovecArray, Size, Whence};
 use crate::ctx::WasiCtx;
+use crate::stdio::write_fd;
 use crate::table::Descriptor;
 
 /// Reads from `fd` into the buffers `iovs`, returning the bytes read (0 at end
@@ -71,7 +72,7 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Ciov
     let desc = ctx.table.get_mut(fd.into())?;
     with_slices(mem, iovs, |slices| match desc {
         Descriptor::Output(stream) => Ok(stream.write_vectored(slices)?),
-        Descriptor::File(file) => Ok(rustix::io::writev(&file.file, slices)?),
+        Descriptor::File(file) => Ok(write_fd(file.file.as_fd(), slices)?),
         Descriptor::Socket(socket) => Ok(socket.send(slices)?),
         Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
     })

@@ -10,16 +10,7 @@
 
 #define MS 1000000ull
 
-static int failures;
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (!(cond)) {                                     \
-            printf("FAIL line %d: ", __LINE__);            \
-            printf(__VA_ARGS__);                           \
-            printf("\n");                                  \
-            failures++;                                    \
-        }                                                  \
-    } while (0)
+#include "check.h"
 
 static __wasi_timestamp_t now(__wasi_clockid_t id) {
     __wasi_timestamp_t t = 0;

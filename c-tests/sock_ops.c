@@ -10,16 +10,7 @@
 #include <string.h>
 #include <wasi/api.h>
 
-static int failures;
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (!(cond)) {                                     \
-            printf("FAIL line %d: ", __LINE__);            \
-            printf(__VA_ARGS__);                           \
-            printf("\n");                                  \
-            failures++;                                    \
-        }                                                  \
-    } while (0)
+#include "check.h"
 
 static __wasi_errno_t recv1(__wasi_fd_t fd, char *buf, size_t len, __wasi_riflags_t flags, size_t *n) {
     __wasi_iovec_t iov = {(uint8_t *)buf, len};

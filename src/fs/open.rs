@@ -72,9 +72,15 @@ pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
         opts.custom_flags(rustix::fs::OFlags::DIRECTORY.bits() as i32);
     }
     let file = dir.open_with(path, &opts)?;
-    if file.metadata()?.is_dir() {
-        Ok(Opened::Dir(Dir::from_std_file(file.into_std())))
+    // What was opened is known without asking when the open itself settled it:
+    // O_DIRECTORY succeeds only on a directory, and opening one for writing
+    // fails with EISDIR. Otherwise one fstat tells.
+    let is_dir = if spec.directory {
+        true
+    } else if spec.write || spec.append {
+        false
     } else {
-        Ok(Opened::File(file))
-    }
+        rustix::fs::FileType::from_raw_mode(rustix::fs::fstat(&file)?.st_mode) == rustix::fs::FileType::Directory
+    };
+    if is_dir { Ok(Opened::Dir(Dir::from_std_file(file.into_std()))) } else { Ok(Opened::File(file)) }
 }

@@ -50,6 +50,12 @@ impl WasiCtx {
     }
 }
 
+/// The host's environment variables whose name and value are both UTF-8
+/// (`std::env::vars` would panic on the others).
+pub fn utf8_host_env() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(key, value)| Some((key.into_string().ok()?, value.into_string().ok()?)))
+}
+
 /// Strings laid out as preview1 hands them to the guest: each NUL-terminated,
 /// back to back, with the offset of each.
 #[derive(Default)]
@@ -149,7 +155,7 @@ impl WasiCtxBuilder {
 
     /// Adds every variable of the host process whose name and value are UTF-8.
     pub fn inherit_env(&mut self) -> &mut Self {
-        self.env.extend(std::env::vars());
+        self.env.extend(utf8_host_env());
         self
     }
 

@@ -74,7 +74,7 @@ mod stdio;
 mod table;
 
 pub use clocks::{HostClock, MonotonicClock, WallClock};
-pub use ctx::{DirPerms, WasiCtx, WasiCtxBuilder};
+pub use ctx::{DirPerms, WasiCtx, WasiCtxBuilder, utf8_host_env};
 pub use error::{Errno, Error};
 pub use stdio::MemoryOutputPipe;
 pub use table::DEFAULT_MAX_FDS;

@@ -200,3 +200,17 @@ fn compiled_modules_are_cached_under_xdg_cache_home() {
     assert_eq!(entries.len(), 1);
     assert_eq!(stdout(&run()), "hello, world\n", "runs from the cache entry");
 }
+
+#[test]
+fn inherit_env_skips_host_variables_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_capwasi"))
+        .args(["run", "--inherit-env", &path("c-tests/args_env")])
+        .env_clear()
+        .env("GOOD", "yes")
+        .env(std::ffi::OsStr::from_bytes(b"BAD"), std::ffi::OsStr::from_bytes(b"\xff\xfe"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "argc=1\nargv[0]=args_env.wasm\nenv:GOOD=yes\n");
+}

@@ -64,7 +64,7 @@ impl RunConfig {
 
         let mut env = Vec::new();
         if flags.inherit_env {
-            env.extend(std::env::vars());
+            env.extend(capwasi::utf8_host_env());
         }
         for entry in flags.envs {
             match entry.split_once('=') {

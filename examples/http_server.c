@@ -6,7 +6,8 @@
 // It accepts connections one at a time, reads each request up to the blank line that ends its
 // headers, and answers "200 OK" with a plain-text body naming the request number, method and
 // path, then closes the connection. With N it exits (status 0) after N requests; without, it
-// serves forever. Requests it cannot parse get "400 Bad Request". Build: scripts/build-guests.
+// serves forever. Requests it cannot parse get "400 Bad Request". It says "http_server: ready" on
+// stderr when it starts, which is after capwasi has bound the listener. Build: scripts/build-guests.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ static void serve(int conn, unsigned long number) {
 
 int main(int argc, char **argv) {
     unsigned long limit = argc > 1 ? strtoul(argv[1], NULL, 10) : 0;
+    fprintf(stderr, "http_server: ready\n");
     for (unsigned long served = 0; limit == 0 || served < limit; served++) {
         __wasi_fd_t conn;
         __wasi_errno_t err = __wasi_sock_accept(LISTENER, 0, &conn);

@@ -7,10 +7,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -121,9 +121,15 @@ impl Child {
 }
 
 /// Starts `capwasi run --tcplisten 127.0.0.1:PORT http_server N` on a free
-/// port (retrying if another process takes the port first) and returns the
-/// child with the address it serves once it accepts connections.
-fn start_http_server(requests: usize) -> (Child, std::net::SocketAddr) {
+/// port and returns the child, the address it serves, and its stderr lines.
+///
+/// The guest says "http_server: ready" once it runs, which capwasi lets it do
+/// only after binding the listener, so the port is known to be this child's
+/// (a probe that binds the port itself could not tell this server from
+/// another test's listener that took the port meanwhile). If another process
+/// took the port first, capwasi exits with "cannot listen" and a new port is
+/// tried.
+fn start_http_server(requests: usize) -> (Child, std::net::SocketAddr, mpsc::Receiver<String>) {
     for _ in 0..5 {
         let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
         let mut child = Child(
@@ -137,20 +143,13 @@ fn start_http_server(requests: usize) -> (Child, std::net::SocketAddr) {
                 .spawn()
                 .expect("spawn capwasi"),
         );
-        let start = std::time::Instant::now();
-        while start.elapsed() < TIMEOUT {
-            if let Some(status) = child.0.try_wait().unwrap() {
-                let mut err = String::new();
-                child.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-                assert!(err.contains("cannot listen"), "capwasi exited with {status}: {err}");
-                break; // The port was taken meanwhile: try another.
-            }
-            // The listener exists once capwasi has bound it; connecting then succeeds
-            // (it queues until the guest accepts), so probe by binding instead.
-            if TcpListener::bind(addr).is_err() {
-                return (child, addr);
-            }
-            thread::sleep(Duration::from_millis(20));
+        let stderr = child.0.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || BufReader::new(stderr).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+        match lines.recv_timeout(TIMEOUT) {
+            Ok(line) if line == "http_server: ready" => return (child, addr, lines),
+            Ok(line) if line.contains("cannot listen") => continue, // The port was taken meanwhile.
+            other => panic!("capwasi did not start the HTTP server: {other:?}"),
         }
     }
     panic!("could not start the HTTP server on a free port");
@@ -168,7 +167,7 @@ fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
 fn http_example_serves_sequential_and_concurrent_clients_then_exits_cleanly() {
     const SEQUENTIAL: usize = 30;
     const CONCURRENT: usize = 6;
-    let (mut server, addr) = start_http_server(SEQUENTIAL + CONCURRENT);
+    let (mut server, addr, stderr_lines) = start_http_server(SEQUENTIAL + CONCURRENT);
     for i in 1..=SEQUENTIAL {
         let response = http_get(addr, &format!("/seq/{i}"));
         assert!(response.starts_with("HTTP/1.0 200 OK\r\n"), "{response}");
@@ -183,9 +182,8 @@ fn http_example_serves_sequential_and_concurrent_clients_then_exits_cleanly() {
     }
     let status = server.wait_for_exit(TIMEOUT);
     assert_eq!(status.code(), Some(0), "server exit status");
-    let mut stderr = String::new();
-    server.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    assert_eq!(stderr, format!("http_server: served {} requests\n", SEQUENTIAL + CONCURRENT));
+    let rest: Vec<String> = stderr_lines.iter().collect();
+    assert_eq!(rest, [format!("http_server: served {} requests", SEQUENTIAL + CONCURRENT)]);
 }
 
 #[test]

@@ -214,3 +214,33 @@ fn inherit_env_skips_host_variables_that_are_not_utf8() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "argc=1\nargv[0]=args_env.wasm\nenv:GOOD=yes\n");
 }
+
+#[test]
+fn max_fds_caps_open_descriptors_with_emfile() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!("{}::/d", dir.path().display());
+    let out = capwasi(&["run", "--max-fds", "10", "--dir", &spec, &path("c-tests/open_until_emfile")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // 10 = stdin, stdout, stderr, the preopen, and 6 more.
+    assert_eq!(stdout(&out), "opened 6, then: No file descriptors available\n");
+}
+
+#[test]
+fn max_memory_caps_memory_growth() {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("grow.wat");
+    // Starts with 1 page (64 KiB) and exits with 1 if growing by 2 more pages succeeds, 0 if refused.
+    std::fs::write(
+        &wat,
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (func (export "_start")
+               (call $exit (i32.ne (memory.grow (i32.const 2)) (i32.const -1)))))"#,
+    )
+    .unwrap();
+    let out = capwasi(&["run", "--max-memory", "128K", wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "growth to 192 KiB refused under a 128 KiB cap");
+    let out = capwasi(&["run", "--max-memory", "1M", wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "growth allowed under a 1 MiB cap");
+}

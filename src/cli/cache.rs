@@ -38,13 +38,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 /// Reads and compiles `path` (binary, text, or with `allow_precompiled` a
 /// `.cwasm`), through the cache when one is configured.
 pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<Module> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        };
-        format_err!("cannot read module '{}': {why}", path.display())
-    })?;
+    let bytes = read_module(path)?;
     if let Some(kind) = Engine::detect_precompiled(&bytes) {
         if kind != Precompiled::Module {
             bail!("'{}' is a precompiled component, and capwasi runs core modules only", path.display());
@@ -83,6 +77,17 @@ pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Re
     // Best effort: a cache that cannot be written only costs the next run a compile.
     let _ = write_entry(&module, dir, &entry);
     Ok(module)
+}
+
+/// The bytes of the module file at `path`, or one line saying why not.
+fn read_module(path: &Path) -> wasmtime::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        format_err!("cannot read module '{}': {why}", path.display())
+    })
 }
 
 fn first_line(err: &wasmtime::Error) -> String {
@@ -140,7 +145,7 @@ fn write_entry(module: &Module, dir: &Path, entry: &Path) -> wasmtime::Result<()
 
 /// `capwasi compile`: writes `module`'s precompiled form to `output`.
 pub fn compile_to_file(engine: &Engine, module: &Path, output: &Path) -> wasmtime::Result<()> {
-    let bytes = std::fs::read(module).map_err(|e| format_err!("cannot read module '{}': {e}", module.display()))?;
+    let bytes = read_module(module)?;
     let artifact = engine
         .precompile_module(&bytes)
         .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", module.display(), first_line(&e)))?;

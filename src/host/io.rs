@@ -183,7 +183,6 @@ pub(super) fn with_slices(
     write: impl FnOnce(&[IoSlice<'_>]) -> Result<usize, Error>,
 ) -> Result<Size, Error> {
     const INLINE: usize = 8;
-    let mut owned: Vec<std::borrow::Cow<'_, [u8]>> = Vec::new();
     let count = iovs.len() as usize;
     if count <= INLINE {
         let mut cows: [std::borrow::Cow<'_, [u8]>; INLINE] = Default::default();
@@ -195,6 +194,7 @@ pub(super) fn with_slices(
         let n = write(&slices[..count])?;
         return Ok(u32::try_from(n)?);
     }
+    let mut owned = Vec::with_capacity(count);
     for iov in iovs.iter() {
         let iov = mem.read(iov?)?;
         owned.push(mem.as_cow(iov.buf.as_array(iov.buf_len))?);

@@ -9,6 +9,8 @@ int main(void) {
     __wasi_fd_t fd, fd2, fd3;
     __wasi_fdstat_t st;
     __wasi_filestat_t fst;
+    uint8_t buf[256];
+    __wasi_size_t n;
 
     // Plain opens and their types.
     CHECK("open file", open_at(PRE, "file.txt", 0, 0, RO_RIGHTS, 0, &fd));
@@ -28,6 +30,28 @@ int main(void) {
     CHECK("open dir without O_DIRECTORY", open_at(PRE, "dir", 0, 0, 0, 0, &fd));
     __wasi_fd_fdstat_get(fd, &st);
     printf("dir type %u\n", st.fs_filetype);
+    __wasi_fd_close(fd);
+    // Without O_DIRECTORY and for reading only, capwasi learns the type when the
+    // descriptor is first used; whatever that first use is, it sees the real type.
+    CHECK("untyped dir, first use path_open beneath it",
+          (open_at(PRE, "dir", 0, 0, 0, 0, &fd), open_at(fd, "inner.txt", 0, 0, RO_RIGHTS, 0, &fd2)));
+    CHECK("untyped file, first use read", (__wasi_fd_read(fd2, &(__wasi_iovec_t){buf, 5}, 1, &n)));
+    printf("read %u '%.*s'\n", (unsigned)n, (int)n, (char *)buf);
+    __wasi_fd_fdstat_get(fd2, &st);
+    printf("then type %u\n", st.fs_filetype);
+    __wasi_fd_close(fd2);
+    __wasi_fd_close(fd);
+    CHECK("untyped dir, first use read", (open_at(PRE, "dir", 0, 0, 0, 0, &fd),
+                                          __wasi_fd_read(fd, &(__wasi_iovec_t){buf, 5}, 1, &n)));
+    CHECK("then readdir", __wasi_fd_readdir(fd, buf, sizeof buf, 0, &n));
+    __wasi_fd_close(fd);
+    CHECK("untyped, closed unused", (open_at(PRE, "dir", 0, 0, 0, 0, &fd), __wasi_fd_close(fd)));
+    CHECK("closed again", __wasi_fd_close(fd));
+    CHECK("untyped, renumbered unused", (open_at(PRE, "file.txt", 0, 0, RO_RIGHTS, 0, &fd),
+                                         open_at(PRE, "dir", 0, 0, 0, 0, &fd2), __wasi_fd_renumber(fd2, fd)));
+    __wasi_fd_fdstat_get(fd, &st);
+    printf("renumbered type %u\n", st.fs_filetype);
+    CHECK("old number", __wasi_fd_close(fd2));
     __wasi_fd_close(fd);
 
     // Errnos of open.
@@ -74,7 +98,6 @@ int main(void) {
     __wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos);
     CHECK("append write", write_all(fd, "AB"));
     __wasi_ciovec_t iov = {(const uint8_t *)"pw", 2};
-    __wasi_size_t n;
     CHECK("pwrite at 0 on APPEND", __wasi_fd_pwrite(fd, &iov, 1, 0, &n));
     CHECK("clear APPEND", __wasi_fd_fdstat_set_flags(fd, 0));
     __wasi_fd_fdstat_get(fd, &st);

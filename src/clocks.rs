@@ -3,7 +3,22 @@
 
 use std::time::Duration;
 
-use rustix::time::{ClockId, clock_getres, clock_gettime};
+/// Reads a clock through glibc, which uses the vDSO where the kernel offers one
+/// (and a plain syscall where it does not, as under valgrind, which rustix's own
+/// vDSO reader does not survive).
+fn clock_gettime(id: libc::clockid_t) -> libc::timespec {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec; the ids used here always exist on Linux.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    ts
+}
+
+fn clock_getres(id: libc::clockid_t) -> libc::timespec {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: as for clock_gettime.
+    unsafe { libc::clock_getres(id, &mut ts) };
+    ts
+}
 
 /// A wall clock: time since the Unix epoch. It may jump.
 pub trait WallClock: Send + Sync {
@@ -25,40 +40,40 @@ pub trait MonotonicClock: Send + Sync {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HostClock;
 
-fn to_duration(ts: rustix::time::Timespec) -> Duration {
+fn to_duration(ts: libc::timespec) -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 impl WallClock for HostClock {
     fn now(&self) -> Duration {
-        to_duration(clock_gettime(ClockId::Realtime))
+        to_duration(clock_gettime(libc::CLOCK_REALTIME))
     }
     fn resolution(&self) -> Duration {
-        to_duration(clock_getres(ClockId::Realtime))
+        to_duration(clock_getres(libc::CLOCK_REALTIME))
     }
 }
 
 impl MonotonicClock for HostClock {
     fn now(&self) -> u64 {
-        let ts = clock_gettime(ClockId::Monotonic);
+        let ts = clock_gettime(libc::CLOCK_MONOTONIC);
         ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
     }
     fn resolution(&self) -> Duration {
-        to_duration(clock_getres(ClockId::Monotonic))
+        to_duration(clock_getres(libc::CLOCK_MONOTONIC))
     }
 }
 
 /// The CPU time this process has used, in nanoseconds.
 pub fn process_cpu_time() -> (u64, Duration) {
-    cpu_clock(ClockId::ProcessCPUTime)
+    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
 /// The CPU time this thread has used, in nanoseconds.
 pub fn thread_cpu_time() -> (u64, Duration) {
-    cpu_clock(ClockId::ThreadCPUTime)
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
-fn cpu_clock(id: ClockId) -> (u64, Duration) {
+fn cpu_clock(id: libc::clockid_t) -> (u64, Duration) {
     let ts = clock_gettime(id);
     (ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64, to_duration(clock_getres(id)))
 }

@@ -1,7 +1,8 @@
 //! Puts the preview1 functions on a `wasmtime::Linker`.
 //!
-//! Each import is a thin closure: find the guest's exported memory (by index
-//! when the context is bound to the module, else by name), borrow the
+//! Each import is a thin closure: find the guest's exported memory (bound to
+//! the context, else by index when the context is bound to the module, else
+//! by name), borrow the
 //! [`WasiCtx`] out of the store's data, and call wiggle's ABI-level function,
 //! which decodes the arguments, calls the host implementation and encodes the
 //! errno. The signatures are preview1's, in wasm types.
@@ -28,9 +29,11 @@ macro_rules! link {
                 crate::MODULE_NAME,
                 stringify!($name),
                 move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
-                    let export = match $get_ctx(caller.data_mut()).memory_export {
-                        Some(index) => caller.get_module_export(&index).or_else(|| caller.get_export("memory")),
-                        None => caller.get_export("memory"),
+                    let wasi = $get_ctx(caller.data_mut());
+                    let export = match (wasi.memory, wasi.memory_export) {
+                        (Some(memory), _) => Some(Extern::Memory(memory)),
+                        (None, Some(index)) => caller.get_module_export(&index).or_else(|| caller.get_export("memory")),
+                        (None, None) => caller.get_export("memory"),
                     };
                     let (mut memory, ctx) = match &export {
                         Some(Extern::Memory(m)) => {
@@ -116,7 +119,13 @@ pub fn add_to_linker<T: 'static>(
 /// `ptr` is not a multiple of `align`.
 fn check_result_ptr(memory: &GuestMemory<'_>, ptr: i32, size: u32, align: u32) -> Result<(), Errno> {
     let ptr = ptr as u32;
-    memory.as_cow(wiggle::GuestPtr::<[u8]>::new((ptr, size))).map_err(|_| Errno::Fault)?;
+    let memory_len = match memory {
+        GuestMemory::Unshared(bytes) => bytes.len(),
+        GuestMemory::Shared(cells) => cells.len(),
+    };
+    if u64::from(ptr) + u64::from(size) > memory_len as u64 {
+        return Err(Errno::Fault);
+    }
     if !ptr.is_multiple_of(align) {
         return Err(Errno::Inval);
     }

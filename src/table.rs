@@ -3,10 +3,20 @@
 //! A new descriptor takes the lowest free number, as `open(2)` does, and the
 //! table holds at most `max_fds` descriptors (EMFILE beyond). Files,
 //! directories, stdio streams and sockets are distinct kinds in one table.
+//!
+//! A path opened for reading only, without O_DIRECTORY, may be a file or a
+//! directory. Its slot holds it [`Untyped`] until the descriptor is first
+//! looked up: [`FdTable::get`] asks the host (one fstat) then and keeps the
+//! answer. Closing needs no type, so a guest that opens and closes a path
+//! (a common way to test for it) pays no fstat.
 
+use std::cell::{Cell, OnceCell};
+
+use crate::bindings::types::{Fdflags, Rights};
 use crate::error::{Errno, Error};
-use crate::fs::{OpenDir, OpenFile};
+use crate::fs::{Access, OpenDir, OpenFile};
 use crate::net::Socket;
+use crate::rights;
 use crate::stdio::{InputStream, OutputStream};
 
 /// Whatever a descriptor number refers to.
@@ -23,12 +33,101 @@ pub enum Descriptor {
     Socket(Socket),
 }
 
+/// A path opened for reading only, not yet known to be a file or a directory.
+pub struct Untyped {
+    /// The host descriptor.
+    pub file: cap_std::fs::File,
+    /// Opened beneath a read-only preopen.
+    pub read_only: bool,
+    /// The descriptor flags the guest asked for.
+    pub flags: Fdflags,
+}
+
+impl Untyped {
+    /// Asks the host what was opened (one fstat) and makes it a descriptor.
+    fn into_descriptor(self) -> Result<Descriptor, (Self, Error)> {
+        match rustix::fs::fstat(&self.file) {
+            Ok(stat) if rustix::fs::FileType::from_raw_mode(stat.st_mode).is_dir() => {
+                let dir = cap_std::fs::Dir::from_std_file(self.file.into_std());
+                Ok(Descriptor::opened_dir(dir, self.read_only))
+            }
+            Ok(_) => {
+                let access = Access { read: true, write: false };
+                Ok(Descriptor::opened_file(self.file, access, self.read_only, self.flags))
+            }
+            Err(e) => Err((self, e.into())),
+        }
+    }
+}
+
+impl Descriptor {
+    /// A directory the guest opened beneath a directory descriptor.
+    pub fn opened_dir(dir: cap_std::fs::Dir, read_only: bool) -> Self {
+        let (base, inheriting) = if read_only {
+            (rights::dir_read_only(), rights::dir_inheriting_read_only())
+        } else {
+            (rights::dir_read_write(), rights::dir_inheriting_read_write())
+        };
+        Descriptor::Dir(OpenDir::new(dir, None, read_only, base, inheriting))
+    }
+
+    /// A file the guest opened beneath a directory descriptor, with the
+    /// access it was opened with and the descriptor flags it asked for.
+    pub fn opened_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags) -> Self {
+        let rights_base = match (access.read, access.write) {
+            (true, true) => rights::file_read_write(),
+            (false, true) => rights::file_write_only(),
+            _ => rights::file_read_only(),
+        };
+        let flags = flags & (Fdflags::APPEND | Fdflags::NONBLOCK | Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC);
+        Descriptor::File(OpenFile { file, access, read_only, flags, rights_base, rights_inheriting: Rights::empty() })
+    }
+}
+
+/// One descriptor number's contents: a descriptor, or an [`Untyped`] one
+/// that becomes a descriptor when first looked up.
+#[derive(Default)]
+struct Slot {
+    desc: OnceCell<Descriptor>,
+    untyped: Cell<Option<Untyped>>,
+}
+
+impl Slot {
+    fn new(desc: Descriptor) -> Self {
+        Slot { desc: OnceCell::from(desc), untyped: Cell::new(None) }
+    }
+
+    fn is_open(&self) -> bool {
+        self.desc.get().is_some() || {
+            let untyped = self.untyped.take();
+            let open = untyped.is_some();
+            self.untyped.set(untyped);
+            open
+        }
+    }
+
+    /// The descriptor, typing an untyped one first. EBADF if the slot is free.
+    fn get(&self) -> Result<&Descriptor, Error> {
+        if let Some(desc) = self.desc.get() {
+            return Ok(desc);
+        }
+        let untyped = self.untyped.take().ok_or(Errno::Badf)?;
+        match untyped.into_descriptor() {
+            Ok(desc) => Ok(self.desc.get_or_init(|| desc)),
+            Err((untyped, err)) => {
+                self.untyped.set(Some(untyped));
+                Err(err)
+            }
+        }
+    }
+}
+
 /// The default cap on open descriptors per instance.
 pub const DEFAULT_MAX_FDS: u32 = 1024;
 
 /// The descriptor table.
 pub struct FdTable {
-    slots: Vec<Option<Descriptor>>,
+    slots: Vec<Slot>,
     /// No slot below this index is free.
     lowest_free: usize,
     open: u32,
@@ -43,17 +142,26 @@ impl FdTable {
 
     /// Inserts at the lowest free number. EMFILE when the table is full.
     pub fn push(&mut self, desc: Descriptor) -> Result<u32, Error> {
+        self.push_slot(Slot::new(desc))
+    }
+
+    /// Inserts a descriptor whose type is asked when it is first looked up.
+    pub fn push_untyped(&mut self, untyped: Untyped) -> Result<u32, Error> {
+        self.push_slot(Slot { desc: OnceCell::new(), untyped: Cell::new(Some(untyped)) })
+    }
+
+    fn push_slot(&mut self, slot: Slot) -> Result<u32, Error> {
         if self.open >= self.max_fds {
             return Err(Errno::Mfile.into());
         }
         let mut index = self.lowest_free;
-        while index < self.slots.len() && self.slots[index].is_some() {
+        while index < self.slots.len() && self.slots[index].is_open() {
             index += 1;
         }
         if index == self.slots.len() {
-            self.slots.push(None);
+            self.slots.push(Slot::default());
         }
-        self.slots[index] = Some(desc);
+        self.slots[index] = slot;
         self.open += 1;
         self.lowest_free = index + 1;
         Ok(u32::try_from(index)?)
@@ -61,44 +169,45 @@ impl FdTable {
 
     /// The descriptor at `fd`, or EBADF.
     pub fn get(&self, fd: u32) -> Result<&Descriptor, Error> {
-        match self.slots.get(fd as usize) {
-            Some(Some(desc)) => Ok(desc),
-            _ => Err(Errno::Badf.into()),
-        }
+        self.slots.get(fd as usize).ok_or(Errno::Badf)?.get()
     }
 
     /// The descriptor at `fd` for changing, or EBADF.
     pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor, Error> {
-        match self.slots.get_mut(fd as usize) {
-            Some(Some(desc)) => Ok(desc),
-            _ => Err(Errno::Badf.into()),
-        }
+        let slot = self.slots.get_mut(fd as usize).ok_or(Errno::Badf)?;
+        slot.get()?;
+        Ok(slot.desc.get_mut().expect("typed by get"))
     }
 
-    /// Takes the descriptor out of the table, freeing its number. EBADF if none.
-    pub fn remove(&mut self, fd: u32) -> Result<Descriptor, Error> {
-        let slot = self.slots.get_mut(fd as usize).ok_or(Errno::Badf)?;
-        let desc = slot.take().ok_or(Errno::Badf)?;
+    /// Closes `fd`, freeing its number. EBADF if it is not open.
+    pub fn remove(&mut self, fd: u32) -> Result<(), Error> {
+        self.take(fd).map(drop)
+    }
+
+    fn take(&mut self, fd: u32) -> Result<Slot, Error> {
+        let slot = self.slots.get_mut(fd as usize).filter(|slot| slot.is_open()).ok_or(Errno::Badf)?;
+        let slot = std::mem::take(slot);
         self.open -= 1;
         self.lowest_free = self.lowest_free.min(fd as usize);
-        while self.slots.last().is_some_and(Option::is_none) {
+        while self.slots.last().is_some_and(|slot| !slot.is_open()) {
             self.slots.pop();
         }
-        Ok(desc)
+        Ok(slot)
     }
 
     /// Moves `from` to number `to`, closing whatever `to` held. Both must be
     /// open (EBADF otherwise), as in preview1; renumbering onto itself is a no-op.
     pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Error> {
-        self.get(from)?;
-        self.get(to)?;
+        let is_open = |table: &Self, fd: u32| table.slots.get(fd as usize).is_some_and(Slot::is_open);
+        if !is_open(self, from) || !is_open(self, to) {
+            return Err(Errno::Badf.into());
+        }
         if from == to {
             return Ok(());
         }
-        let desc = self.remove(from)?;
-        // `to` is open, so its slot exists; the old descriptor is dropped (closed) here.
-        let slot = &mut self.slots[to as usize];
-        *slot = Some(desc);
+        let slot = self.take(from)?;
+        // `to` is open, so its slot exists; what it held is dropped (closed) here.
+        self.slots[to as usize] = slot;
         Ok(())
     }
 

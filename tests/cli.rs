@@ -226,6 +226,29 @@ fn max_fds_caps_open_descriptors_with_emfile() {
 }
 
 #[test]
+fn host_calls_see_memory_grown_during_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("grown.wat");
+    // Grows from 1 page to 2, has args_sizes_get write argc into the new page
+    // (64 KiB = 65536), and exits with it, or with 100 + errno if the call fails.
+    std::fs::write(
+        &wat,
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "_start") (local $errno i32)
+               (drop (memory.grow (i32.const 1)))
+               (local.set $errno (call $sizes (i32.const 65536) (i32.const 65540)))
+               (if (local.get $errno) (then (call $exit (i32.add (i32.const 100) (local.get $errno)))))
+               (call $exit (i32.load (i32.const 65536)))))"#,
+    )
+    .unwrap();
+    let out = capwasi(&["run", wat.to_str().unwrap(), "a", "b"]);
+    assert_eq!(out.status.code(), Some(3), "argc written into the grown page; stderr: {}", stderr(&out));
+}
+
+#[test]
 fn max_memory_caps_memory_growth() {
     let dir = tempfile::tempdir().unwrap();
     let wat = dir.path().join("grow.wat");

@@ -73,6 +73,10 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
         Err(e) if e.downcast_ref::<wasmtime::Trap>().is_some() => return Ok(Outcome::Trapped(e)),
         Err(e) => return Err(e.context(format!("cannot instantiate '{}'", config.module.display()))),
     };
+    if let Some(memory) = instance.get_memory(&mut store, "memory") {
+        // This store holds this one instance: its host calls need not look the memory up.
+        store.data_mut().wasi.bind_sole_instance_memory(memory);
+    }
 
     let result = (|| -> wasmtime::Result<()> {
         if let Some(init) = instance.get_func(&mut store, "_initialize") {

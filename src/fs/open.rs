@@ -43,12 +43,16 @@ impl OpenSpec {
 
 /// What `open_at` opened.
 pub enum Opened {
+    /// A file (anything but a directory).
     File(File),
+    /// A directory.
     Dir(Dir),
+    /// Opened for reading only without O_DIRECTORY: a file or a directory,
+    /// not asked yet (see `crate::table::Untyped`).
+    Either(File),
 }
 
-/// Opens `path` beneath `dir` as `spec` says. A directory comes back as
-/// [`Opened::Dir`], anything else as [`Opened::File`].
+/// Opens `path` beneath `dir` as `spec` says.
 pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
     let mut opts = OpenOptions::new();
     opts.maybe_dir(true)
@@ -72,15 +76,13 @@ pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
         opts.custom_flags(rustix::fs::OFlags::DIRECTORY.bits() as i32);
     }
     let file = dir.open_with(path, &opts)?;
-    // What was opened is known without asking when the open itself settled it:
-    // O_DIRECTORY succeeds only on a directory, and opening one for writing
-    // fails with EISDIR. Otherwise one fstat tells.
-    let is_dir = if spec.directory {
-        true
+    // The open itself settles the type when it can: O_DIRECTORY succeeds only
+    // on a directory, and opening one for writing fails with EISDIR.
+    Ok(if spec.directory {
+        Opened::Dir(Dir::from_std_file(file.into_std()))
     } else if spec.write || spec.append {
-        false
+        Opened::File(file)
     } else {
-        rustix::fs::FileType::from_raw_mode(rustix::fs::fstat(&file)?.st_mode) == rustix::fs::FileType::Directory
-    };
-    if is_dir { Ok(Opened::Dir(Dir::from_std_file(file.into_std()))) } else { Ok(Opened::File(file)) }
+        Opened::Either(file)
+    })
 }

@@ -26,10 +26,9 @@ use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
-use crate::fs::{Access, OpenDir, OpenFile, OpenSpec, Opened, open_at};
-use crate::host::fd::{filetype_from_mode, nanos_since_epoch, time_specs};
-use crate::rights;
-use crate::table::Descriptor;
+use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at};
+use crate::host::fd::{filestat_from_stat, filetype_from_mode, nanos_since_epoch, time_specs};
+use crate::table::{Descriptor, Untyped};
 
 /// The directory behind `fd`. EBADF: not open. ENOTDIR: not a directory.
 fn dir_of(ctx: &WasiCtx, fd: Fd) -> Result<&OpenDir, Error> {
@@ -86,37 +85,34 @@ pub fn path_filestat_get(
     let path = guest_path(mem, path)?;
     // A trailing `/` asks for a directory and follows a final symlink, as in
     // POSIX; cap-std's stat does not check it, so the type is checked here.
+    let follow = flags.contains(Lookupflags::SYMLINK_FOLLOW);
+    if let Some(name) = single_name(&path) {
+        // One plain name, not followed, cannot leave the directory: cap-std's
+        // stat answers it with this same one fstatat. Read straight into a
+        // filestat, and when the name is not a symlink following changes
+        // nothing either. Only a symlink to follow takes cap-std's full route.
+        let stat = rustix::fs::statat(&dir.dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)?;
+        let filestat = filestat_from_stat(&stat);
+        if !follow || filestat.filetype != Filetype::SymbolicLink {
+            return Ok(filestat);
+        }
+    }
+    // A trailing `/` asks for a directory and follows a final symlink, as in
+    // POSIX; cap-std's stat does not check it, so the type is checked here.
     let trailing_slash = path.ends_with('/');
-    let metadata = if trailing_slash {
-        dir.dir.metadata(&*path)?
-    } else if flags.contains(Lookupflags::SYMLINK_FOLLOW) {
-        stat_following(&dir.dir, &path)?
-    } else {
-        dir.dir.symlink_metadata(&*path)?
-    };
+    let metadata =
+        if trailing_slash || follow { dir.dir.metadata(&*path)? } else { dir.dir.symlink_metadata(&*path)? };
     if trailing_slash && !metadata.is_dir() {
         return Err(Errno::Notdir.into());
     }
     Ok(filestat_from_metadata(&metadata))
 }
 
-/// `dir.metadata(path)`, one system call faster for the common case.
-///
-/// cap-std stats a single plain name without following with one `fstatat`,
-/// but following costs `openat2(O_PATH)`, `fstat` and `close`. When the name
-/// is a single component and not a symlink, following changes nothing, so a
-/// non-following stat answers; only a symlink takes the full route. Both
-/// routes are cap-std's, so the sandbox is cap-std's either way.
-fn stat_following(dir: &cap_std::fs::Dir, path: &str) -> std::io::Result<cap_std::fs::Metadata> {
-    let mut components = std::path::Path::new(path).components();
-    let single = matches!(components.next(), Some(std::path::Component::Normal(_))) && components.next().is_none();
-    if single {
-        let metadata = dir.symlink_metadata(path)?;
-        if !metadata.is_symlink() {
-            return Ok(metadata);
-        }
-    }
-    dir.metadata(path)
+/// `path` when it is one plain name: not empty, no `/`, not `.` or `..`.
+/// Such a name, not followed, names an entry of the directory itself.
+fn single_name(path: &str) -> Option<&str> {
+    let plain = !path.is_empty() && path != "." && path != ".." && !path.contains('/');
+    plain.then_some(path)
 }
 
 /// A cap-std `Metadata` as a preview1 filestat.
@@ -255,35 +251,15 @@ pub fn path_open(
     if ctx.table.is_full() {
         return Err(Errno::Mfile.into());
     }
-    let desc = match open_at(&dir.dir, &path, &spec)? {
-        Opened::Dir(dir) => {
-            let (base, inheriting) = if read_only {
-                (rights::dir_read_only(), rights::dir_inheriting_read_only())
-            } else {
-                (rights::dir_read_write(), rights::dir_inheriting_read_write())
-            };
-            Descriptor::Dir(OpenDir::new(dir, None, read_only, base, inheriting))
-        }
+    let fd = match open_at(&dir.dir, &path, &spec)? {
+        Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only))?,
         Opened::File(file) => {
             let access = Access { read: spec.opens_read(), write: spec.write || spec.append };
-            let rights_base = match (access.read, access.write) {
-                (true, true) => rights::file_read_write(),
-                (false, true) => rights::file_write_only(),
-                _ => rights::file_read_only(),
-            };
-            let flags =
-                fdflags & (Fdflags::APPEND | Fdflags::NONBLOCK | Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC);
-            Descriptor::File(OpenFile {
-                file,
-                access,
-                read_only,
-                flags,
-                rights_base,
-                rights_inheriting: Rights::empty(),
-            })
+            ctx.table.push(Descriptor::opened_file(file, access, read_only, fdflags))?
         }
+        Opened::Either(file) => ctx.table.push_untyped(Untyped { file, read_only, flags: fdflags })?,
     };
-    Ok(Fd::from(ctx.table.push(desc)?))
+    Ok(Fd::from(fd))
 }
 
 /// Reads the target of the symlink `path` beneath `fd` into `buf`, returning

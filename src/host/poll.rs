@@ -172,8 +172,7 @@ fn wait(ctx: &WasiCtx, subs: &[Subscription]) -> Result<Vec<Event>, Error> {
 
 /// The host monotonic time in nanoseconds.
 fn host_now() -> u64 {
-    let ts = rustix::time::clock_gettime(ClockId::Monotonic);
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    crate::clocks::MonotonicClock::now(&crate::clocks::HostClock)
 }
 
 /// Sleeps until host monotonic time `at`, or until a signal interrupts.

@@ -185,6 +185,10 @@ fn run(
     store.set_epoch_deadline(shared.deadline_ticks());
 
     let result = shared.linker.instantiate(&mut store, module).and_then(|instance| {
+        if let Some(memory) = instance.get_memory(&mut store, "memory") {
+            // This store holds this one instance: its host calls need not look the memory up.
+            store.data_mut().wasi.bind_sole_instance_memory(memory);
+        }
         let start = instance
             .get_func(&mut store, "_start")
             .ok_or_else(|| wasmtime::Error::msg("the module exports no `_start` function"))?;

@@ -184,6 +184,12 @@ pub(super) fn with_slices(
 ) -> Result<Size, Error> {
     const INLINE: usize = 8;
     let count = iovs.len() as usize;
+    if count == 1 {
+        // The common case (printf, std's write_all): no array to fill and drop.
+        let iov = mem.read(iovs.as_ptr())?;
+        let bytes = mem.as_cow(iov.buf.as_array(iov.buf_len))?;
+        return Ok(u32::try_from(write(&[IoSlice::new(&bytes)])?)?);
+    }
     if count <= INLINE {
         let mut cows: [std::borrow::Cow<'_, [u8]>; INLINE] = Default::default();
         for (slot, iov) in cows.iter_mut().zip(iovs.iter()) {

@@ -146,3 +146,24 @@ fn a_context_bound_to_another_module_still_finds_the_callers_memory() {
     });
     assert_eq!(out.stdout, "argc=2\nargv[0]=prog\nargv[1]=y\n");
 }
+
+#[test]
+fn a_context_bound_to_its_sole_instances_memory_serves_every_call_from_it() {
+    // What the CLI does after instantiating: hand the context the memory once.
+    // The guest lists its args and env through that memory and writes stdout.
+    struct State {
+        wasi: capwasi::WasiCtx,
+    }
+    let module = wasmtime::Module::from_file(common::engine(), guest("c-tests/args_env")).unwrap();
+    let mut linker = wasmtime::Linker::new(common::engine());
+    capwasi::add_to_linker(&mut linker, |s: &mut State| &mut s.wasi).unwrap();
+    let stdout = capwasi::MemoryOutputPipe::new();
+    let mut builder = capwasi::WasiCtx::builder();
+    builder.args(["prog", "bound"]).env("K", "v").stdout(stdout.clone());
+    let mut store = wasmtime::Store::new(common::engine(), State { wasi: builder.build().unwrap() });
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    store.data_mut().wasi.bind_sole_instance_memory(memory);
+    instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap().call(&mut store, ()).unwrap();
+    assert_eq!(String::from_utf8(stdout.contents()).unwrap(), args_env_expected(&["prog", "bound"], &[("K", "v")]));
+}

@@ -222,3 +222,55 @@ impl FdTable {
         self.open
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn untyped(file: std::fs::File) -> Untyped {
+        Untyped { file: cap_std::fs::File::from_std(file), read_only: false, flags: Fdflags::empty() }
+    }
+
+    #[test]
+    fn a_context_can_move_to_another_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<FdTable>();
+        assert_send::<crate::WasiCtx>();
+    }
+
+    #[test]
+    fn an_untyped_descriptor_becomes_what_the_host_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f"), "x").unwrap();
+        let mut table = FdTable::new(8);
+        let d = table.push_untyped(untyped(std::fs::File::open(dir.path()).unwrap())).unwrap();
+        let f = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
+        assert!(matches!(table.get(d).unwrap(), Descriptor::Dir(dir) if dir.preopen.is_none() && !dir.read_only));
+        let Descriptor::File(file) = table.get_mut(f).unwrap() else { panic!("a regular file typed as a directory") };
+        assert_eq!(file.access, Access { read: true, write: false });
+        assert_eq!(file.rights_base, rights::file_read_only());
+    }
+
+    #[test]
+    fn untyped_descriptors_are_numbered_closed_and_renumbered_like_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || untyped(std::fs::File::open(dir.path()).unwrap());
+        let mut table = FdTable::new(3);
+        assert_eq!(table.push_untyped(open()).unwrap(), 0);
+        assert_eq!(table.push_untyped(open()).unwrap(), 1);
+        assert_eq!(table.push_untyped(open()).unwrap(), 2);
+        assert!(table.is_full());
+        assert!(table.push_untyped(open()).is_err(), "EMFILE past the cap");
+        table.remove(1).unwrap();
+        assert!(table.remove(1).is_err(), "closed twice");
+        assert_eq!(table.open_count(), 2);
+        assert_eq!(table.push_untyped(open()).unwrap(), 1, "the lowest free number again");
+        table.renumber(2, 0).unwrap();
+        assert!(table.get(2).is_err(), "the old number is free");
+        assert!(matches!(table.get(0).unwrap(), Descriptor::Dir(_)));
+        table.remove(1).unwrap();
+        table.remove(0).unwrap();
+        assert_eq!(table.open_count(), 0);
+        assert!(table.slots.is_empty(), "trailing free slots are dropped");
+    }
+}

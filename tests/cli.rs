@@ -249,6 +249,46 @@ fn host_calls_see_memory_grown_during_the_run() {
 }
 
 #[test]
+fn filestat_calls_write_the_abi_layout_and_refuse_undefined_lookup_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f"), "12345").unwrap();
+    let wat = dir.path().join("stat.wat");
+    // Fills the result area with 0xff, stats "f" (flags from argc: 1 = SYMLINK_FOLLOW with
+    // no guest arguments, 2 = an undefined bit with one), and exits with the size field
+    // (offset 32) + 10 * the filetype byte (offset 16) + 100 * the padding bytes after it
+    // that are still 0xff; or with 200 + errno if the call fails.
+    std::fs::write(
+        &wat,
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+             (import "wasi_snapshot_preview1" "path_filestat_get"
+               (func $stat (param i32 i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 8) "f")
+             (func (export "_start") (local $errno i32)
+               (drop (call $sizes (i32.const 0) (i32.const 4)))
+               (memory.fill (i32.const 64) (i32.const 0xff) (i32.const 64))
+               (local.set $errno (call $stat (i32.const 3) (i32.load (i32.const 0)) (i32.const 8) (i32.const 1) (i32.const 64)))
+               (if (local.get $errno) (then (call $exit (i32.add (i32.const 200) (local.get $errno)))))
+               (call $exit (i32.add (i32.load (i32.const 96))
+                 (i32.add (i32.mul (i32.const 10) (i32.load8_u (i32.const 80)))
+                   (i32.mul (i32.const 100) (i32.eq (i32.load8_u (i32.const 81)) (i32.const 0xff))))))))"#,
+    )
+    .unwrap();
+    let spec = format!("{}::/d", dir.path().display());
+    let out = capwasi(&["run", "--dir", &spec, wat.to_str().unwrap()]);
+    // size 5 + 10 * regular file (4), padding zeroed.
+    assert_eq!(out.status.code(), Some(45), "{}", stderr(&out));
+    let out = capwasi(&["run", "--dir", &spec, wat.to_str().unwrap(), "x"]);
+    // As in every wiggle-decoded call: the call fails with the decoding error, which the CLI
+    // reports as an error of the run (exit 1) with the wasm backtrace.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("In func wasi_snapshot_preview1::path_filestat_get at convert Lookupflags"), "{err}");
+}
+
+#[test]
 fn max_memory_caps_memory_growth() {
     let dir = tempfile::tempdir().unwrap();
     let wat = dir.path().join("grow.wat");

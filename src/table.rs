@@ -45,18 +45,21 @@ pub struct Untyped {
 
 impl Untyped {
     /// Asks the host what was opened (one fstat) and makes it a descriptor.
-    fn into_descriptor(self) -> Result<Descriptor, (Self, Error)> {
-        match rustix::fs::fstat(&self.file) {
-            Ok(stat) if rustix::fs::FileType::from_raw_mode(stat.st_mode).is_dir() => {
-                let dir = cap_std::fs::Dir::from_std_file(self.file.into_std());
-                Ok(Descriptor::opened_dir(dir, self.read_only))
-            }
-            Ok(_) => {
-                let access = Access { read: true, write: false };
-                Ok(Descriptor::opened_file(self.file, access, self.read_only, self.flags))
-            }
-            Err(e) => Err((self, e.into())),
-        }
+    /// Asks the host what was opened (one fstat) and makes it a descriptor;
+    /// the stat comes back too, for a caller that wants it.
+    fn into_descriptor(self) -> Result<(Descriptor, rustix::fs::Stat), (Self, Error)> {
+        let stat = match rustix::fs::fstat(&self.file) {
+            Ok(stat) => stat,
+            Err(e) => return Err((self, e.into())),
+        };
+        let desc = if rustix::fs::FileType::from_raw_mode(stat.st_mode).is_dir() {
+            let dir = cap_std::fs::Dir::from_std_file(self.file.into_std());
+            Descriptor::opened_dir(dir, self.read_only)
+        } else {
+            let access = Access { read: true, write: false };
+            Descriptor::opened_file(self.file, access, self.read_only, self.flags)
+        };
+        Ok((desc, stat))
     }
 }
 
@@ -108,12 +111,17 @@ impl Slot {
 
     /// The descriptor, typing an untyped one first. EBADF if the slot is free.
     fn get(&self) -> Result<&Descriptor, Error> {
+        self.get_with_stat().map(|(desc, _)| desc)
+    }
+
+    /// As [`Slot::get`], with the fstat that typed the descriptor if this call did.
+    fn get_with_stat(&self) -> Result<(&Descriptor, Option<rustix::fs::Stat>), Error> {
         if let Some(desc) = self.desc.get() {
-            return Ok(desc);
+            return Ok((desc, None));
         }
         let untyped = self.untyped.take().ok_or(Errno::Badf)?;
         match untyped.into_descriptor() {
-            Ok(desc) => Ok(self.desc.get_or_init(|| desc)),
+            Ok((desc, stat)) => Ok((self.desc.get_or_init(|| desc), Some(stat))),
             Err((untyped, err)) => {
                 self.untyped.set(Some(untyped));
                 Err(err)
@@ -170,6 +178,13 @@ impl FdTable {
     /// The descriptor at `fd`, or EBADF.
     pub fn get(&self, fd: u32) -> Result<&Descriptor, Error> {
         self.slots.get(fd as usize).ok_or(Errno::Badf)?.get()
+    }
+
+    /// The descriptor at `fd`, or EBADF; and when it was untyped until now,
+    /// the fstat that typed it, so that a caller after the file's attributes
+    /// (fd_filestat_get) need not ask the host twice.
+    pub fn get_with_stat(&self, fd: u32) -> Result<(&Descriptor, Option<rustix::fs::Stat>), Error> {
+        self.slots.get(fd as usize).ok_or(Errno::Badf)?.get_with_stat()
     }
 
     /// The descriptor at `fd` for changing, or EBADF.
@@ -246,6 +261,9 @@ mod tests {
         let d = table.push_untyped(untyped(std::fs::File::open(dir.path()).unwrap())).unwrap();
         let f = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
         assert!(matches!(table.get(d).unwrap(), Descriptor::Dir(dir) if dir.preopen.is_none() && !dir.read_only));
+        let (_, typing_stat) = table.get_with_stat(f).unwrap();
+        assert_eq!(typing_stat.expect("the fstat that typed it").st_size, 1);
+        assert!(table.get_with_stat(f).unwrap().1.is_none(), "typed once, then kept");
         let Descriptor::File(file) = table.get_mut(f).unwrap() else { panic!("a regular file typed as a directory") };
         assert_eq!(file.access, Access { read: true, write: false });
         assert_eq!(file.rights_base, rights::file_read_only());

@@ -70,7 +70,12 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
 /// The attributes of the object `fd` refers to. Streams not backed by a host
 /// descriptor report type `unknown` and zeros. EBADF: not open.
 pub fn fd_filestat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Filestat, Error> {
-    let host_fd = match ctx.table.get(fd.into())? {
+    let (desc, typing_stat) = ctx.table.get_with_stat(fd.into())?;
+    if let Some(stat) = typing_stat {
+        // The fstat that just typed an opened path is this call's answer.
+        return Ok(filestat_from_stat(&stat));
+    }
+    let host_fd = match desc {
         Descriptor::File(file) => Some(file.file.as_fd()),
         Descriptor::Dir(dir) => Some(dir.dir.as_fd()),
         Descriptor::Socket(socket) => Some(socket.as_fd()),

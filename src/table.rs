@@ -187,6 +187,38 @@ impl FdTable {
         self.slots.get(fd as usize).ok_or(Errno::Badf)?.get_with_stat()
     }
 
+    /// Whether `fd` is open and not typed yet.
+    pub fn is_untyped(&self, fd: u32) -> bool {
+        self.slots.get(fd as usize).is_some_and(|slot| slot.desc.get().is_none() && slot.is_open())
+    }
+
+    /// Reads through an untyped descriptor with `read`, and types it by the
+    /// outcome, which tells as much as an fstat would: reading a directory
+    /// always fails with EISDIR, so a read that succeeds was of a file. Any
+    /// other failure leaves it untyped. EBADF if `fd` is not untyped.
+    pub fn read_untyped(
+        &mut self,
+        fd: u32,
+        read: impl FnOnce(&cap_std::fs::File) -> rustix::io::Result<usize>,
+    ) -> Result<usize, Error> {
+        let slot = self.slots.get_mut(fd as usize).ok_or(Errno::Badf)?;
+        let untyped = slot.untyped.get_mut().take().ok_or(Errno::Badf)?;
+        let result = read(&untyped.file);
+        let Untyped { file, read_only, flags } = untyped;
+        let desc = match result {
+            Ok(_) => Descriptor::opened_file(file, Access { read: true, write: false }, read_only, flags),
+            Err(rustix::io::Errno::ISDIR) => {
+                Descriptor::opened_dir(cap_std::fs::Dir::from_std_file(file.into_std()), read_only)
+            }
+            Err(e) => {
+                *slot.untyped.get_mut() = Some(Untyped { file, read_only, flags });
+                return Err(e.into());
+            }
+        };
+        let _ = slot.desc.set(desc);
+        Ok(result?)
+    }
+
     /// The descriptor at `fd` for changing, or EBADF.
     pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor, Error> {
         let slot = self.slots.get_mut(fd as usize).ok_or(Errno::Badf)?;
@@ -257,13 +289,28 @@ mod tests {
     fn an_untyped_descriptor_becomes_what_the_host_opened() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("f"), "x").unwrap();
-        let mut table = FdTable::new(8);
+        let mut table = FdTable::new(16);
         let d = table.push_untyped(untyped(std::fs::File::open(dir.path()).unwrap())).unwrap();
         let f = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
         assert!(matches!(table.get(d).unwrap(), Descriptor::Dir(dir) if dir.preopen.is_none() && !dir.read_only));
         let (_, typing_stat) = table.get_with_stat(f).unwrap();
         assert_eq!(typing_stat.expect("the fstat that typed it").st_size, 1);
         assert!(table.get_with_stat(f).unwrap().1.is_none(), "typed once, then kept");
+
+        // Typed by a first read instead: a read that works was of a file, EISDIR means a directory.
+        let d = table.push_untyped(untyped(std::fs::File::open(dir.path()).unwrap())).unwrap();
+        let f = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
+        let mut byte = [0u8; 1];
+        assert!(table.is_untyped(d) && table.is_untyped(f));
+        assert!(table.read_untyped(d, |file| rustix::io::read(file, &mut byte)).is_err());
+        assert_eq!(table.read_untyped(f, |file| rustix::io::read(file, &mut byte)).unwrap(), 1);
+        assert_eq!(&byte, b"x");
+        assert!(!table.is_untyped(d) && !table.is_untyped(f));
+        assert!(matches!(table.get(d).unwrap(), Descriptor::Dir(_)));
+        assert!(matches!(table.get(f).unwrap(), Descriptor::File(file) if file.access.read && !file.access.write));
+        let e = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
+        let failed = table.read_untyped(e, |_| Err(rustix::io::Errno::INTR));
+        assert!(failed.is_err() && table.is_untyped(e), "another failure leaves it untyped");
         let Descriptor::File(file) = table.get_mut(f).unwrap() else { panic!("a regular file typed as a directory") };
         assert_eq!(file.access, Access { read: true, write: false });
         assert_eq!(file.rights_base, rights::file_read_only());

@@ -23,6 +23,13 @@ use crate::table::Descriptor;
 /// directory. EAGAIN: `fd` is non-blocking and nothing is ready. EFAULT: a
 /// buffer is out of bounds. Other errnos come from the host's `read(2)`.
 pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: IovecArray) -> Result<Size, Error> {
+    if ctx.table.is_untyped(fd.into()) {
+        // Just opened for reading: the read itself tells a file from a directory.
+        let Some(buf) = first_nonempty(mem, iovs)? else {
+            return Ok(0);
+        };
+        return read_into(mem, buf, |bytes| ctx.table.read_untyped(fd.into(), |file| rustix::io::read(file, bytes)));
+    }
     let desc = ctx.table.get_mut(fd.into())?;
     let Some(buf) = first_nonempty(mem, iovs)? else {
         return Ok(0);

@@ -14,4 +14,4 @@ mod open;
 pub use dir::OpenDir;
 pub use file::{Access, OpenFile};
 pub use listing::Listing;
-pub use open::{OpenSpec, Opened, open_at};
+pub use open::{OpenSpec, Opened, open_at, plain_name};

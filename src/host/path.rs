@@ -26,7 +26,7 @@ use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
-use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at};
+use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at, plain_name};
 use crate::host::fd::{filestat_from_stat, filetype_from_mode, nanos_since_epoch, time_specs};
 use crate::table::{Descriptor, Untyped};
 
@@ -86,7 +86,7 @@ pub fn path_filestat_get(
     // A trailing `/` asks for a directory and follows a final symlink, as in
     // POSIX; cap-std's stat does not check it, so the type is checked here.
     let follow = flags.contains(Lookupflags::SYMLINK_FOLLOW);
-    if let Some(name) = single_name(&path) {
+    if let Some(name) = plain_name(&path) {
         // One plain name, not followed, cannot leave the directory: cap-std's
         // stat answers it with this same one fstatat. Read straight into a
         // filestat, and when the name is not a symlink following changes
@@ -106,13 +106,6 @@ pub fn path_filestat_get(
         return Err(Errno::Notdir.into());
     }
     Ok(filestat_from_metadata(&metadata))
-}
-
-/// `path` when it is one plain name: not empty, no `/`, not `.` or `..`.
-/// Such a name, not followed, names an entry of the directory itself.
-fn single_name(path: &str) -> Option<&str> {
-    let plain = !path.is_empty() && path != "." && path != ".." && !path.contains('/');
-    plain.then_some(path)
 }
 
 /// A cap-std `Metadata` as a preview1 filestat.

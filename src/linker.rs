@@ -2,10 +2,14 @@
 //!
 //! Each import is a thin closure: find the guest's exported memory (bound to
 //! the context, else by index when the context is bound to the module, else
-//! by name), borrow the
-//! [`WasiCtx`] out of the store's data, and call wiggle's ABI-level function,
-//! which decodes the arguments, calls the host implementation and encodes the
-//! errno. The signatures are preview1's, in wasm types.
+//! by name), borrow the [`WasiCtx`] out of the store's data, and call
+//! wiggle's ABI-level function, which decodes the arguments, calls the host
+//! implementation and encodes the errno. The signatures are preview1's, in
+//! wasm types.
+//!
+//! fd_filestat_get and path_filestat_get are linked by hand to write their
+//! result in one copy (see [`return_filestat`]); they otherwise do what
+//! wiggle's generated functions do.
 //!
 //! Result pointers (the `| ptr: size / align` after a signature) are checked
 //! before the host function runs: an out-of-bounds one is EFAULT and a
@@ -146,7 +150,7 @@ pub fn add_to_linker<T: 'static>(
                 }
                 let _span = abi_span("path_filestat_get");
                 let fd = Fd::from(fd);
-                // An undefined flag bit traps, as in wiggle's generated code.
+                // An undefined flag bit ends the call with a decoding error, as in wiggle's code.
                 let flags = Lookupflags::try_from(flags).map_err(|e| GuestError::InFunc {
                     modulename: crate::MODULE_NAME,
                     funcname: "path_filestat_get",

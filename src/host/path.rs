@@ -83,8 +83,6 @@ pub fn path_filestat_get(
 ) -> Result<Filestat, Error> {
     let dir = dir_of(ctx, fd)?;
     let path = guest_path(mem, path)?;
-    // A trailing `/` asks for a directory and follows a final symlink, as in
-    // POSIX; cap-std's stat does not check it, so the type is checked here.
     let follow = flags.contains(Lookupflags::SYMLINK_FOLLOW);
     if let Some(name) = plain_name(&path) {
         // One plain name, not followed, cannot leave the directory: cap-std's

@@ -8,7 +8,9 @@
 //! directory. Its slot holds it [`Untyped`] until the descriptor is first
 //! looked up: [`FdTable::get`] asks the host (one fstat) then and keeps the
 //! answer. Closing needs no type, so a guest that opens and closes a path
-//! (a common way to test for it) pays no fstat.
+//! (a common way to test for it) pays no fstat; a first read types it by its
+//! outcome ([`FdTable::read_untyped`]) and a first fd_filestat_get by the
+//! fstat it needs anyway ([`FdTable::get_with_stat`]).
 
 use std::cell::{Cell, OnceCell};
 
@@ -44,7 +46,6 @@ pub struct Untyped {
 }
 
 impl Untyped {
-    /// Asks the host what was opened (one fstat) and makes it a descriptor.
     /// Asks the host what was opened (one fstat) and makes it a descriptor;
     /// the stat comes back too, for a caller that wants it.
     fn into_descriptor(self) -> Result<(Descriptor, rustix::fs::Stat), (Self, Error)> {

@@ -289,6 +289,51 @@ fn filestat_calls_write_the_abi_layout_and_refuse_undefined_lookup_flags() {
 }
 
 #[test]
+fn bad_iovec_pointers_are_errnos_not_crashes() {
+    // Each case calls fd_write (to stdout) or fd_read (from stdin) with a bad iovec array or
+    // buffer and stores the errno as one byte at 1024 + case; the bytes are then written to
+    // stdout. Memory is one page (65536 bytes). The valid iovec at 16 describes those bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("iovecs.wat");
+    std::fs::write(
+        &wat,
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+             (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (func $case (param $n i32) (param $errno i32)
+               (i32.store8 (i32.add (i32.const 1024) (local.get $n)) (local.get $errno)))
+             (func (export "_start")
+               ;; iovec at 32: a buffer reaching past the end of memory
+               (i32.store (i32.const 32) (i32.const 65530)) (i32.store (i32.const 36) (i32.const 100))
+               ;; iovec at 40: a length of 4 GiB - 1
+               (i32.store (i32.const 40) (i32.const 0)) (i32.store (i32.const 44) (i32.const -1))
+               ;; iovec at 48: a valid empty buffer, then at 56 one past the end
+               (i32.store (i32.const 48) (i32.const 0)) (i32.store (i32.const 52) (i32.const 0))
+               (i32.store (i32.const 56) (i32.const 65536)) (i32.store (i32.const 60) (i32.const 1))
+               (call $case (i32.const 0) (call $write (i32.const 1) (i32.const 65532) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 1) (call $write (i32.const 1) (i32.const 2) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 2) (call $write (i32.const 1) (i32.const 32) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 3) (call $write (i32.const 1) (i32.const 40) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 4) (call $write (i32.const 1) (i32.const 0) (i32.const 0x20000000) (i32.const 8)))
+               (call $case (i32.const 5) (call $write (i32.const 1) (i32.const 48) (i32.const 2) (i32.const 8)))
+               (call $case (i32.const 6) (call $read (i32.const 0) (i32.const 65532) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 7) (call $read (i32.const 0) (i32.const 2) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 8) (call $read (i32.const 0) (i32.const 32) (i32.const 1) (i32.const 8)))
+               (call $case (i32.const 9) (call $read (i32.const 0) (i32.const 48) (i32.const 2) (i32.const 8)))
+               (i32.store (i32.const 16) (i32.const 1024)) (i32.store (i32.const 20) (i32.const 10))
+               (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let out = capwasi(&["run", wat.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (fault, inval) = (21, 28);
+    // write: array past the end, misaligned array, buffer past the end, 4 GiB buffer, array
+    // length overflowing, a buffer one past the end after an empty one; read: the same kinds.
+    assert_eq!(out.stdout, [fault, inval, fault, fault, fault, fault, fault, inval, fault, fault]);
+}
+
+#[test]
 fn max_memory_caps_memory_growth() {
     let dir = tempfile::tempdir().unwrap();
     let wat = dir.path().join("grow.wat");

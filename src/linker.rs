@@ -213,15 +213,19 @@ fn return_filestat(memory: &mut GuestMemory<'_>, buf: i32, result: Result<Filest
 /// `ptr` is not a multiple of `align`.
 fn check_result_ptr(memory: &GuestMemory<'_>, ptr: i32, size: u32, align: u32) -> Result<(), Errno> {
     let ptr = ptr as u32;
-    let memory_len = match memory {
-        GuestMemory::Unshared(bytes) => bytes.len(),
-        GuestMemory::Shared(cells) => cells.len(),
-    };
-    if u64::from(ptr) + u64::from(size) > memory_len as u64 {
+    if u64::from(ptr) + u64::from(size) > memory_len(memory) as u64 {
         return Err(Errno::Fault);
     }
     if !ptr.is_multiple_of(align) {
         return Err(Errno::Inval);
     }
     Ok(())
+}
+
+/// The size of guest memory in bytes.
+pub(crate) fn memory_len(memory: &GuestMemory<'_>) -> usize {
+    match memory {
+        GuestMemory::Unshared(bytes) => bytes.len(),
+        GuestMemory::Shared(cells) => cells.len(),
+    }
 }

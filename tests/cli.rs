@@ -292,7 +292,7 @@ fn filestat_calls_write_the_abi_layout_and_refuse_undefined_lookup_flags() {
 fn bad_iovec_pointers_are_errnos_not_crashes() {
     // Each case calls fd_write (to stdout) or fd_read (from stdin) with a bad iovec array or
     // buffer and stores the errno as one byte at 1024 + case; the bytes are then written to
-    // stdout. Memory is one page (65536 bytes). The valid iovec at 16 describes those bytes.
+    // stdout. No case may make the host allocate by the guest's count. Memory is one page (65536 bytes). The valid iovec at 16 describes those bytes.
     let dir = tempfile::tempdir().unwrap();
     let wat = dir.path().join("iovecs.wat");
     std::fs::write(
@@ -303,7 +303,7 @@ fn bad_iovec_pointers_are_errnos_not_crashes() {
              (memory (export "memory") 1)
              (func $case (param $n i32) (param $errno i32)
                (i32.store8 (i32.add (i32.const 1024) (local.get $n)) (local.get $errno)))
-             (func (export "_start")
+             (func (export "_start") (local $i i32)
                ;; iovec at 32: a buffer reaching past the end of memory
                (i32.store (i32.const 32) (i32.const 65530)) (i32.store (i32.const 36) (i32.const 100))
                ;; iovec at 40: a length of 4 GiB - 1
@@ -321,7 +321,20 @@ fn bad_iovec_pointers_are_errnos_not_crashes() {
                (call $case (i32.const 7) (call $read (i32.const 0) (i32.const 2) (i32.const 1) (i32.const 8)))
                (call $case (i32.const 8) (call $read (i32.const 0) (i32.const 32) (i32.const 1) (i32.const 8)))
                (call $case (i32.const 9) (call $read (i32.const 0) (i32.const 48) (i32.const 2) (i32.const 8)))
-               (i32.store (i32.const 16) (i32.const 1024)) (i32.store (i32.const 20) (i32.const 10))
+               (call $case (i32.const 10) (call $write (i32.const 1) (i32.const 2) (i32.const 0x20000000) (i32.const 8)))
+               (call $case (i32.const 11) (call $write (i32.const 1) (i32.const 70000) (i32.const 0) (i32.const 8)))
+               ;; 2000 one-byte buffers, all of them the 'a' at 3000, to stderr: at most 1024 go
+               ;; to one call (a short write); case 12 is 1 if exactly 1024 bytes were written.
+               (i32.store8 (i32.const 3000) (i32.const 97))
+               (local.set $i (i32.const 0))
+               (loop $fill
+                 (i32.store (i32.add (i32.const 4096) (i32.mul (local.get $i) (i32.const 8))) (i32.const 3000))
+                 (i32.store (i32.add (i32.const 4100) (i32.mul (local.get $i) (i32.const 8))) (i32.const 1))
+                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                 (br_if $fill (i32.lt_u (local.get $i) (i32.const 2000))))
+               (drop (call $write (i32.const 2) (i32.const 4096) (i32.const 2000) (i32.const 8)))
+               (call $case (i32.const 12) (i32.eq (i32.load (i32.const 8)) (i32.const 1024)))
+               (i32.store (i32.const 16) (i32.const 1024)) (i32.store (i32.const 20) (i32.const 13))
                (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))))"#,
     )
     .unwrap();
@@ -329,8 +342,11 @@ fn bad_iovec_pointers_are_errnos_not_crashes() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let (fault, inval) = (21, 28);
     // write: array past the end, misaligned array, buffer past the end, 4 GiB buffer, array
-    // length overflowing, a buffer one past the end after an empty one; read: the same kinds.
-    assert_eq!(out.stdout, [fault, inval, fault, fault, fault, fault, fault, inval, fault, fault]);
+    // length overflowing, a buffer one past the end after an empty one; read: the same kinds;
+    // write: misaligned array with a huge count, an empty array anywhere, 2000 buffers.
+    let expected = [fault, inval, fault, fault, fault, fault, fault, inval, fault, fault, inval, 0, 1];
+    assert_eq!(out.stdout, expected);
+    assert_eq!(stderr(&out), "a".repeat(1024));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! one `readv`/`writev`-family system call per guest call, no host buffer, no
 //! allocation for up to eight buffers.
 
+use std::borrow::Cow;
 use std::io::IoSlice;
 
 use rustix::fd::{AsFd, BorrowedFd};
@@ -151,16 +152,40 @@ fn seekable(ctx: &WasiCtx, fd: Fd) -> Result<BorrowedFd<'_>, Error> {
     }
 }
 
-/// The first buffer of `iovs` with a non-zero length, if any. Every buffer
-/// descriptor is read (EFAULT if the array is out of bounds).
+/// The first buffer of `iovs` with a non-zero length, if any. The whole
+/// array is checked first (see [`iovec_array`]).
 pub(super) fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<Option<GuestPtr<[u8]>>, Error> {
-    for iov in iovs.iter() {
-        let iov = mem.read(iov?)?;
-        if iov.buf_len > 0 {
-            return Ok(Some(iov.buf.as_array(iov.buf_len)));
-        }
+    let array = iovec_array(mem, iovs.offset_base(), iovs.len())?;
+    Ok(iovecs(&array).find(|&(_, len)| len > 0).map(|(buf, len)| GuestPtr::new((buf, len))))
+}
+
+/// The bytes of an iovec (or ciovec) array of `count` entries at `offset`,
+/// checked as a whole before anything is read from it: EINVAL if it is not
+/// 4-byte aligned and its first entry lies in memory, else EFAULT if any of it
+/// lies outside memory (the errnos wiggle's per-entry reads give, at ~100
+/// instructions an entry; and the count cannot size an allocation unchecked).
+/// An empty array is not checked, as there.
+fn iovec_array<'m>(mem: &'m GuestMemory<'_>, offset: u32, count: u32) -> Result<Cow<'m, [u8]>, Error> {
+    if count == 0 {
+        return Ok(Cow::Borrowed(&[]));
     }
-    Ok(None)
+    let first_in_bounds = u64::from(offset) + u64::from(IOVEC_SIZE) <= crate::linker::memory_len(mem) as u64;
+    if first_in_bounds && !offset.is_multiple_of(4) {
+        return Err(Errno::Inval.into());
+    }
+    let size = count.checked_mul(IOVEC_SIZE).ok_or(Errno::Fault)?;
+    Ok(mem.as_cow(GuestPtr::<[u8]>::new((offset, size)))?)
+}
+
+/// The size of an iovec or ciovec in guest memory: a buffer pointer and a length.
+const IOVEC_SIZE: u32 = 8;
+
+/// The (buffer, length) pairs of an array from [`iovec_array`].
+fn iovecs(array: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    array.chunks_exact(IOVEC_SIZE as usize).map(|iov| {
+        let word = |at: usize| u32::from_le_bytes([iov[at], iov[at + 1], iov[at + 2], iov[at + 3]]);
+        (word(0), word(4))
+    })
 }
 
 /// Runs `read` on the guest buffer `buf` (on a host copy for shared memories)
@@ -183,36 +208,37 @@ pub(super) fn read_into(
 }
 
 /// Runs `write` on the guest buffers `iovs` as host slices (copies for shared
-/// memories), without allocating for up to eight buffers.
+/// memories), without allocating for up to eight buffers. The whole array is
+/// checked first (see [`iovec_array`]). At most [`IOV_MAX`] buffers go to one
+/// call, as the host's `writev` takes no more: the rest is a short write.
 pub(super) fn with_slices(
     mem: &GuestMemory<'_>,
     iovs: CiovecArray,
     write: impl FnOnce(&[IoSlice<'_>]) -> Result<usize, Error>,
 ) -> Result<Size, Error> {
     const INLINE: usize = 8;
+    let array = iovec_array(mem, iovs.offset_base(), iovs.len())?;
+    let buffer = |(buf, len): (u32, u32)| mem.as_cow(GuestPtr::<[u8]>::new((buf, len)));
     let count = iovs.len() as usize;
     if count == 1 {
         // The common case (printf, std's write_all): no array to fill and drop.
-        let iov = mem.read(iovs.as_ptr())?;
-        let bytes = mem.as_cow(iov.buf.as_array(iov.buf_len))?;
+        let bytes = buffer(iovecs(&array).next().expect("one iovec"))?;
         return Ok(u32::try_from(write(&[IoSlice::new(&bytes)])?)?);
     }
     if count <= INLINE {
-        let mut cows: [std::borrow::Cow<'_, [u8]>; INLINE] = Default::default();
-        for (slot, iov) in cows.iter_mut().zip(iovs.iter()) {
-            let iov = mem.read(iov?)?;
-            *slot = mem.as_cow(iov.buf.as_array(iov.buf_len))?;
+        let mut cows: [Cow<'_, [u8]>; INLINE] = Default::default();
+        for (slot, iov) in cows.iter_mut().zip(iovecs(&array)) {
+            *slot = buffer(iov)?;
         }
         let slices: [IoSlice<'_>; INLINE] = std::array::from_fn(|i| IoSlice::new(&cows[i]));
         let n = write(&slices[..count])?;
         return Ok(u32::try_from(n)?);
     }
-    let mut owned = Vec::with_capacity(count);
-    for iov in iovs.iter() {
-        let iov = mem.read(iov?)?;
-        owned.push(mem.as_cow(iov.buf.as_array(iov.buf_len))?);
-    }
+    let owned = iovecs(&array).take(IOV_MAX).map(buffer).collect::<Result<Vec<_>, _>>()?;
     let slices: Vec<IoSlice<'_>> = owned.iter().map(|b| IoSlice::new(b)).collect();
     let n = write(&slices)?;
     Ok(u32::try_from(n)?)
 }
+
+/// The most buffers one `writev(2)` takes on Linux.
+pub(super) const IOV_MAX: usize = 1024;

@@ -1,7 +1,8 @@
-//! A symlink swapped between an inside target and an escape while the guest
-//! opens it (c-tests/fs_race.c): cap-std resolves each open beneath the
-//! preopen atomically, so the guest sees the inside file or ENOTCAPABLE, and
-//! never the canary outside.
+//! A name swapped between a symlink to an inside target, a plain file and a
+//! symlink to an escape while the guest opens it (c-tests/fs_race.c): a plain
+//! file is opened without following, a symlink resolved beneath the preopen
+//! by cap-std in one step, so the guest sees inside content or ENOTCAPABLE,
+//! and never the canary outside.
 
 mod common;
 
@@ -29,9 +30,14 @@ fn a_symlink_swapped_to_an_escape_during_opens_never_leaks() {
         std::thread::spawn(move || {
             let mut swaps = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                for target in ["inside", "../outside/canary"] {
+                // A symlink in, a plain file (which capwasi opens with one openat, not
+                // following), a symlink out.
+                for target in [Some("inside"), None, Some("../outside/canary")] {
                     let staged = sandbox.join(".staged");
-                    symlink(target, &staged).unwrap();
+                    match target {
+                        Some(target) => symlink(target, &staged).unwrap(),
+                        None => std::fs::write(&staged, "inside").unwrap(),
+                    }
                     std::fs::rename(&staged, sandbox.join("link")).unwrap();
                     swaps += 1;
                 }

@@ -29,6 +29,15 @@ fn path(name: &str) -> String {
     guest(name).display().to_string()
 }
 
+/// `text` written to `module.wat` in a fresh temp dir: the dir (removed when dropped) and the
+/// file's path.
+fn wat_module(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let wat = dir.path().join("module.wat");
+    std::fs::write(&wat, text).unwrap();
+    (dir, wat.display().to_string())
+}
+
 #[test]
 fn demo_without_arguments_prints_its_usage_and_exits_1() {
     let out = capwasi(&["run", &path("examples/copy")]);
@@ -151,26 +160,22 @@ fn help_documents_the_exit_codes() {
 
 #[test]
 fn invoke_calls_another_export_with_typed_arguments() {
-    let dir = tempfile::tempdir().unwrap();
-    let wat = dir.path().join("add.wat");
-    std::fs::write(&wat, r#"(module (func (export "add") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))))"#).unwrap();
-    let out = capwasi(&["run", "--invoke", "add", wat.to_str().unwrap(), "-2", "40"]);
+    let (_dir, wat) = wat_module(
+        r#"(module (func (export "add") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))))"#,
+    );
+    let out = capwasi(&["run", "--invoke", "add", &wat, "-2", "40"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "38\n");
 }
 
 #[test]
 fn reactors_get_initialize_before_the_invoked_export() {
-    let dir = tempfile::tempdir().unwrap();
-    let wat = dir.path().join("reactor.wat");
-    std::fs::write(
-        &wat,
+    let (_dir, wat) = wat_module(
         r#"(module (global $g (mut i32) (i32.const 0))
         (func (export "_initialize") (global.set $g (i32.const 7)))
         (func (export "get") (result i32) (global.get $g)))"#,
-    )
-    .unwrap();
-    let out = capwasi(&["run", "--invoke", "get", wat.to_str().unwrap()]);
+    );
+    let out = capwasi(&["run", "--invoke", "get", &wat]);
     assert_eq!(stdout(&out), "7\n", "{}", stderr(&out));
 }
 
@@ -227,12 +232,9 @@ fn max_fds_caps_open_descriptors_with_emfile() {
 
 #[test]
 fn host_calls_see_memory_grown_during_the_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let wat = dir.path().join("grown.wat");
     // Grows from 1 page to 2, has args_sizes_get write argc into the new page
     // (64 KiB = 65536), and exits with it, or with 100 + errno if the call fails.
-    std::fs::write(
-        &wat,
+    let (_dir, wat) = wat_module(
         r#"(module
              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
              (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
@@ -242,23 +244,18 @@ fn host_calls_see_memory_grown_during_the_run() {
                (local.set $errno (call $sizes (i32.const 65536) (i32.const 65540)))
                (if (local.get $errno) (then (call $exit (i32.add (i32.const 100) (local.get $errno)))))
                (call $exit (i32.load (i32.const 65536)))))"#,
-    )
-    .unwrap();
-    let out = capwasi(&["run", wat.to_str().unwrap(), "a", "b"]);
+    );
+    let out = capwasi(&["run", &wat, "a", "b"]);
     assert_eq!(out.status.code(), Some(3), "argc written into the grown page; stderr: {}", stderr(&out));
 }
 
 #[test]
 fn filestat_calls_write_the_abi_layout_and_refuse_undefined_lookup_flags() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("f"), "12345").unwrap();
-    let wat = dir.path().join("stat.wat");
     // Fills the result area with 0xff, stats "f" (flags from argc: 1 = SYMLINK_FOLLOW with
     // no guest arguments, 2 = an undefined bit with one), and exits with the size field
     // (offset 32) + 10 * the filetype byte (offset 16) + 100 * the padding bytes after it
     // that are still 0xff; or with 200 + errno if the call fails.
-    std::fs::write(
-        &wat,
+    let (dir, wat) = wat_module(
         r#"(module
              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
              (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
@@ -274,13 +271,13 @@ fn filestat_calls_write_the_abi_layout_and_refuse_undefined_lookup_flags() {
                (call $exit (i32.add (i32.load (i32.const 96))
                  (i32.add (i32.mul (i32.const 10) (i32.load8_u (i32.const 80)))
                    (i32.mul (i32.const 100) (i32.eq (i32.load8_u (i32.const 81)) (i32.const 0xff))))))))"#,
-    )
-    .unwrap();
+    );
+    std::fs::write(dir.path().join("f"), "12345").unwrap();
     let spec = format!("{}::/d", dir.path().display());
-    let out = capwasi(&["run", "--dir", &spec, wat.to_str().unwrap()]);
+    let out = capwasi(&["run", "--dir", &spec, &wat]);
     // size 5 + 10 * regular file (4), padding zeroed.
     assert_eq!(out.status.code(), Some(45), "{}", stderr(&out));
-    let out = capwasi(&["run", "--dir", &spec, wat.to_str().unwrap(), "x"]);
+    let out = capwasi(&["run", "--dir", &spec, &wat, "x"]);
     // As in every wiggle-decoded call: the call fails with the decoding error, which the CLI
     // reports as an error of the run (exit 1) with the wasm backtrace.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -293,10 +290,7 @@ fn bad_iovec_pointers_are_errnos_not_crashes() {
     // Each case calls fd_write (to stdout) or fd_read (from stdin) with a bad iovec array or
     // buffer and stores the errno as one byte at 1024 + case; the bytes are then written to
     // stdout. No case may make the host allocate by the guest's count. Memory is one page (65536 bytes). The valid iovec at 16 describes those bytes.
-    let dir = tempfile::tempdir().unwrap();
-    let wat = dir.path().join("iovecs.wat");
-    std::fs::write(
-        &wat,
+    let (_dir, wat) = wat_module(
         r#"(module
              (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
              (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
@@ -336,9 +330,8 @@ fn bad_iovec_pointers_are_errnos_not_crashes() {
                (call $case (i32.const 12) (i32.eq (i32.load (i32.const 8)) (i32.const 1024)))
                (i32.store (i32.const 16) (i32.const 1024)) (i32.store (i32.const 20) (i32.const 13))
                (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))))"#,
-    )
-    .unwrap();
-    let out = capwasi(&["run", wat.to_str().unwrap()]);
+    );
+    let out = capwasi(&["run", &wat]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let (fault, inval) = (21, 28);
     // write: array past the end, misaligned array, buffer past the end, 4 GiB buffer, array
@@ -351,20 +344,16 @@ fn bad_iovec_pointers_are_errnos_not_crashes() {
 
 #[test]
 fn max_memory_caps_memory_growth() {
-    let dir = tempfile::tempdir().unwrap();
-    let wat = dir.path().join("grow.wat");
     // Starts with 1 page (64 KiB) and exits with 1 if growing by 2 more pages succeeds, 0 if refused.
-    std::fs::write(
-        &wat,
+    let (_dir, wat) = wat_module(
         r#"(module
              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
              (memory (export "memory") 1)
              (func (export "_start")
                (call $exit (i32.ne (memory.grow (i32.const 2)) (i32.const -1)))))"#,
-    )
-    .unwrap();
-    let out = capwasi(&["run", "--max-memory", "128K", wat.to_str().unwrap()]);
+    );
+    let out = capwasi(&["run", "--max-memory", "128K", &wat]);
     assert_eq!(out.status.code(), Some(0), "growth to 192 KiB refused under a 128 KiB cap");
-    let out = capwasi(&["run", "--max-memory", "1M", wat.to_str().unwrap()]);
+    let out = capwasi(&["run", "--max-memory", "1M", &wat]);
     assert_eq!(out.status.code(), Some(1), "growth allowed under a 1 MiB cap");
 }

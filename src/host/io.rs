@@ -241,4 +241,4 @@ pub(super) fn with_slices(
 }
 
 /// The most buffers one `writev(2)` takes on Linux.
-pub(super) const IOV_MAX: usize = 1024;
+const IOV_MAX: usize = 1024;

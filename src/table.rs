@@ -53,14 +53,17 @@ impl Untyped {
             Ok(stat) => stat,
             Err(e) => return Err((self, e.into())),
         };
-        let desc = if rustix::fs::FileType::from_raw_mode(stat.st_mode).is_dir() {
-            let dir = cap_std::fs::Dir::from_std_file(self.file.into_std());
-            Descriptor::opened_dir(dir, self.read_only)
+        let is_dir = rustix::fs::FileType::from_raw_mode(stat.st_mode).is_dir();
+        Ok((self.typed(is_dir), stat))
+    }
+
+    /// The descriptor this is, once it is known whether it is a directory.
+    fn typed(self, is_dir: bool) -> Descriptor {
+        if is_dir {
+            Descriptor::opened_dir(cap_std::fs::Dir::from_std_file(self.file.into_std()), self.read_only)
         } else {
-            let access = Access { read: true, write: false };
-            Descriptor::opened_file(self.file, access, self.read_only, self.flags)
-        };
-        Ok((desc, stat))
+            Descriptor::opened_file(self.file, Access { read: true, write: false }, self.read_only, self.flags)
+        }
     }
 }
 
@@ -205,18 +208,15 @@ impl FdTable {
         let slot = self.slots.get_mut(fd as usize).ok_or(Errno::Badf)?;
         let untyped = slot.untyped.get_mut().take().ok_or(Errno::Badf)?;
         let result = read(&untyped.file);
-        let Untyped { file, read_only, flags } = untyped;
-        let desc = match result {
-            Ok(_) => Descriptor::opened_file(file, Access { read: true, write: false }, read_only, flags),
-            Err(rustix::io::Errno::ISDIR) => {
-                Descriptor::opened_dir(cap_std::fs::Dir::from_std_file(file.into_std()), read_only)
-            }
+        let is_dir = match result {
+            Ok(_) => false,
+            Err(rustix::io::Errno::ISDIR) => true,
             Err(e) => {
-                *slot.untyped.get_mut() = Some(Untyped { file, read_only, flags });
+                *slot.untyped.get_mut() = Some(untyped);
                 return Err(e.into());
             }
         };
-        let _ = slot.desc.set(desc);
+        let _ = slot.desc.set(untyped.typed(is_dir));
         Ok(result?)
     }
 

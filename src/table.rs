@@ -275,6 +275,13 @@ impl FdTable {
 mod tests {
     use super::*;
 
+    fn errno<T>(result: Result<T, Error>) -> Errno {
+        match result {
+            Ok(_) => panic!("succeeded where an errno was expected"),
+            Err(e) => e.downcast().expect("an errno, not a trap"),
+        }
+    }
+
     fn untyped(file: std::fs::File) -> Untyped {
         Untyped { file: cap_std::fs::File::from_std(file), read_only: false, flags: Fdflags::empty() }
     }
@@ -303,7 +310,7 @@ mod tests {
         let f = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
         let mut byte = [0u8; 1];
         assert!(table.is_untyped(d) && table.is_untyped(f));
-        assert!(table.read_untyped(d, |file| rustix::io::read(file, &mut byte)).is_err());
+        assert_eq!(errno(table.read_untyped(d, |file| rustix::io::read(file, &mut byte))), Errno::Isdir);
         assert_eq!(table.read_untyped(f, |file| rustix::io::read(file, &mut byte)).unwrap(), 1);
         assert_eq!(&byte, b"x");
         assert!(!table.is_untyped(d) && !table.is_untyped(f));
@@ -311,7 +318,8 @@ mod tests {
         assert!(matches!(table.get(f).unwrap(), Descriptor::File(file) if file.access.read && !file.access.write));
         let e = table.push_untyped(untyped(std::fs::File::open(dir.path().join("f")).unwrap())).unwrap();
         let failed = table.read_untyped(e, |_| Err(rustix::io::Errno::INTR));
-        assert!(failed.is_err() && table.is_untyped(e), "another failure leaves it untyped");
+        assert_eq!(errno(failed), Errno::Intr);
+        assert!(table.is_untyped(e), "another failure leaves it untyped");
         let Descriptor::File(file) = table.get_mut(f).unwrap() else { panic!("a regular file typed as a directory") };
         assert_eq!(file.access, Access { read: true, write: false });
         assert_eq!(file.rights_base, rights::file_read_only());
@@ -326,13 +334,13 @@ mod tests {
         assert_eq!(table.push_untyped(open()).unwrap(), 1);
         assert_eq!(table.push_untyped(open()).unwrap(), 2);
         assert!(table.is_full());
-        assert!(table.push_untyped(open()).is_err(), "EMFILE past the cap");
+        assert_eq!(errno(table.push_untyped(open())), Errno::Mfile, "past the cap");
         table.remove(1).unwrap();
-        assert!(table.remove(1).is_err(), "closed twice");
+        assert_eq!(errno(table.remove(1)), Errno::Badf, "closed twice");
         assert_eq!(table.open_count(), 2);
         assert_eq!(table.push_untyped(open()).unwrap(), 1, "the lowest free number again");
         table.renumber(2, 0).unwrap();
-        assert!(table.get(2).is_err(), "the old number is free");
+        assert_eq!(errno(table.get(2)), Errno::Badf, "the old number is free");
         assert!(matches!(table.get(0).unwrap(), Descriptor::Dir(_)));
         table.remove(1).unwrap();
         table.remove(0).unwrap();

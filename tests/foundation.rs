@@ -167,3 +167,33 @@ fn a_context_bound_to_its_sole_instances_memory_serves_every_call_from_it() {
     instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap().call(&mut store, ()).unwrap();
     assert_eq!(String::from_utf8(stdout.contents()).unwrap(), args_env_expected(&["prog", "bound"], &[("K", "v")]));
 }
+
+#[test]
+fn host_calls_use_the_bound_memory_without_looking_the_callers_up() {
+    // The contract of bind_sole_instance_memory, shown by breaking its precondition: with two
+    // instances in the store and the first one's memory bound, the second one's host call
+    // writes into the first one's memory. (Were the binding ignored, argc would land in the
+    // caller's own memory.)
+    struct State {
+        wasi: capwasi::WasiCtx,
+    }
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (func (export "count_args") (result i32) (call $sizes (i32.const 0) (i32.const 4))))"#;
+    let module = wasmtime::Module::new(common::engine(), wat).unwrap();
+    let mut linker = wasmtime::Linker::new(common::engine());
+    capwasi::add_to_linker(&mut linker, |s: &mut State| &mut s.wasi).unwrap();
+    let mut builder = capwasi::WasiCtx::builder();
+    builder.args(["a", "b", "c"]);
+    let mut store = wasmtime::Store::new(common::engine(), State { wasi: builder.build().unwrap() });
+    let bound = linker.instantiate(&mut store, &module).unwrap();
+    let caller = linker.instantiate(&mut store, &module).unwrap();
+    let bound_memory = bound.get_memory(&mut store, "memory").unwrap();
+    let caller_memory = caller.get_memory(&mut store, "memory").unwrap();
+    store.data_mut().wasi.bind_sole_instance_memory(bound_memory);
+    let count_args = caller.get_typed_func::<(), i32>(&mut store, "count_args").unwrap();
+    assert_eq!(count_args.call(&mut store, ()).unwrap(), 0, "args_sizes_get succeeds");
+    assert_eq!(bound_memory.data(&store)[..4], 3u32.to_le_bytes(), "argc written to the bound memory");
+    assert_eq!(caller_memory.data(&store)[..4], [0; 4], "the caller's own memory untouched");
+}

@@ -3,6 +3,7 @@
 // read-only one, and checks afterwards that nothing changed on disk.
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #include "fs_util.h"
 
@@ -32,7 +33,21 @@ int main(void) {
     CHECK("open O_TRUNC without write rights", open_at(PRE, "file.txt", 0, __WASI_OFLAGS_TRUNC, RO_RIGHTS, 0, &fd));
     CHECK("open O_CREAT existing", open_at(PRE, "file.txt", 0, __WASI_OFLAGS_CREAT, RO_RIGHTS, 0, &fd));
     CHECK("open O_CREAT new", open_at(PRE, "new.txt", 0, __WASI_OFLAGS_CREAT, RO_RIGHTS, 0, &fd));
+    // APPEND is a mode, not a grant, and only FD_WRITE asks for writing: a
+    // read-only open carrying either reads (Go's os.Open asks for FD_DATASYNC,
+    // FD_ALLOCATE and FD_FILESTAT_SET_SIZE among its read rights).
     CHECK("open APPEND", open_at(PRE, "file.txt", 0, 0, RO_RIGHTS, __WASI_FDFLAGS_APPEND, &fd));
+    CHECK("write through the APPEND open", write_all(fd, "x"));
+    __wasi_fd_close(fd);
+    CHECK("open APPEND missing", open_at(PRE, "missing", 0, 0, RO_RIGHTS, __WASI_FDFLAGS_APPEND, &fd));
+#define WRITE_FLAVOURED \
+    (__WASI_RIGHTS_FD_DATASYNC | __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE)
+    CHECK("open with write-flavoured rights", open_at(PRE, "file.txt", 0, 0, RO_RIGHTS | WRITE_FLAVOURED, 0, &fd));
+    CHECK("write through it", write_all(fd, "x"));
+    CHECK("set_size through it", __wasi_fd_filestat_set_size(fd, 0));
+    __wasi_fd_close(fd);
+    CHECK("open with write-flavoured rights, missing",
+          open_at(PRE, "missing", 0, 0, RO_RIGHTS | WRITE_FLAVOURED, 0, &fd));
     CHECK("path set_times", __wasi_path_filestat_set_times(PRE, 0, "file.txt", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
     CHECK("fd set_times on preopen", __wasi_fd_filestat_set_times(PRE, 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
     CHECK("unlink", __wasi_path_unlink_file(PRE, "file.txt"));
@@ -58,8 +73,9 @@ int main(void) {
     open_at(PRE, "file.txt", 0, 0, RO_RIGHTS, 0, &fd);
     CHECK("read", __wasi_fd_read(fd, &iov, 1, &n));
     printf("read '%s'\n", buf);
-    // Rights may shrink, never grow.
+    // Rights are reported, not enforced, so they cannot be changed either way.
     CHECK("grow preopen rights", __wasi_fd_fdstat_set_rights(PRE, ALL_RIGHTS, ALL_RIGHTS));
+    CHECK("shrink preopen rights", __wasi_fd_fdstat_set_rights(PRE, 0, 0));
     // Through wasi-libc, as a C program writes it: the write intent reaches the
     // host (the preopen's inheriting rights carry FD_WRITE) and is refused.
     int libc_fd = open("/ro/file.txt", O_WRONLY);
@@ -68,5 +84,10 @@ int main(void) {
     printf("libc open O_RDWR|O_APPEND: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
     libc_fd = open("/ro/file.txt", O_RDONLY);
     printf("libc open O_RDONLY: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
+    libc_fd = open("/ro/file.txt", O_RDONLY | O_APPEND);
+    printf("libc open O_RDONLY|O_APPEND: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
+    printf("libc write to it: %s\n", write(libc_fd, "x", 1) < 0 ? strerror(errno) : "written");
+    libc_fd = open("/ro/missing", O_RDONLY | O_APPEND);
+    printf("libc open missing O_RDONLY|O_APPEND: %s\n", libc_fd < 0 ? strerror(errno) : "opened");
     return 0;
 }

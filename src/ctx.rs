@@ -9,7 +9,6 @@ use wasmtime::error::Context as _;
 use crate::clocks::{HostClock, MonotonicClock, WallClock};
 use crate::fs::OpenDir;
 use crate::net::{Socket, SocketKind};
-use crate::rights;
 use crate::stdio::{InputSource, InputStream, OutputSink, OutputStream};
 use crate::table::{DEFAULT_MAX_FDS, Descriptor, FdTable};
 
@@ -338,13 +337,7 @@ impl WasiCtxBuilder {
             table.push(Descriptor::Socket(socket)).map_err(too_many)?;
         }
         for (dir, name, perms) in builder.preopens.drain(..) {
-            let read_only = perms == DirPerms::ReadOnly;
-            let (rights_base, rights_inheriting) = if read_only {
-                (rights::dir_read_only(), rights::dir_inheriting_read_only())
-            } else {
-                (rights::dir_read_write(), rights::dir_inheriting_read_write())
-            };
-            let open_dir = OpenDir::new(dir, Some(name), read_only, rights_base, rights_inheriting);
+            let open_dir = OpenDir::new(dir, Some(name), perms == DirPerms::ReadOnly);
             table.push(Descriptor::Dir(open_dir)).map_err(too_many)?;
         }
         let random = match builder.random.take() {

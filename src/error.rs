@@ -31,17 +31,34 @@ impl From<rustix::io::Errno> for Error {
 /// is EILSEQ, a misaligned pointer or an invalid flag or enum value is EINVAL.
 impl From<wiggle::GuestError> for Error {
     fn from(err: wiggle::GuestError) -> Error {
-        use wiggle::GuestError as G;
-        let errno = match err {
-            G::InvalidFlagValue(_) | G::InvalidEnumValue(_) => Errno::Inval,
-            G::PtrOverflow | G::PtrOutOfBounds(_) => Errno::Fault,
-            G::PtrNotAligned(..) => Errno::Inval,
-            G::SliceLengthsDiffer => Errno::Fault,
-            G::InFunc { err, .. } => return Error::from(*err),
-            G::InvalidUtf8(_) => Errno::Ilseq,
-            G::TryFromIntError(_) => Errno::Overflow,
-        };
-        Error::from(errno)
+        Error::from(errno_from_guest(&err))
+    }
+}
+
+fn errno_from_guest(err: &wiggle::GuestError) -> Errno {
+    use wiggle::GuestError as G;
+    match err {
+        G::InvalidFlagValue(_) | G::InvalidEnumValue(_) => Errno::Inval,
+        G::PtrOverflow | G::PtrOutOfBounds(_) => Errno::Fault,
+        G::PtrNotAligned(..) => Errno::Inval,
+        G::SliceLengthsDiffer => Errno::Fault,
+        G::InFunc { err, .. } => errno_from_guest(err),
+        G::InvalidUtf8(_) => Errno::Ilseq,
+        G::TryFromIntError(_) => Errno::Overflow,
+    }
+}
+
+/// The errno for an argument wiggle's generated code could not decode. An
+/// undefined enum value or flag bit, and an integer outside its type's range
+/// (whence 0x10000, clock id -1), are all undefined values of the argument:
+/// EINVAL, as Linux answers `lseek(fd, 0, 99)`. (A count that overflows in
+/// the host, the other source of `TryFromIntError`, stays EOVERFLOW.)
+pub fn errno_from_undecodable_argument(err: &wiggle::GuestError) -> Errno {
+    use wiggle::GuestError as G;
+    match err {
+        G::InFunc { err, .. } => errno_from_undecodable_argument(err),
+        G::TryFromIntError(_) => Errno::Inval,
+        other => errno_from_guest(other),
     }
 }
 

@@ -22,7 +22,10 @@
 //!
 //! Preview1 *rights* are reported, not enforced: real guests open directories
 //! with rights 0 and expect them to work. capwasi enforces a file's read/write
-//! mode and a preopen's read-only flag, and reports rights that match.
+//! mode (decided at open as Linux decides it: it writes only if FD_WRITE was
+//! asked; CREAT, TRUNC and APPEND grant nothing) and a preopen's read-only
+//! flag, and reports rights that follow from them; it cannot narrow them
+//! (fd_fdstat_set_rights is ENOTSUP).
 //!
 //! # Embedding
 //!
@@ -69,7 +72,7 @@ mod fs;
 mod host;
 mod linker;
 mod net;
-pub mod rights;
+mod rights;
 mod stdio;
 mod table;
 

@@ -16,6 +16,11 @@
 //! misaligned one EINVAL, with nothing done and nothing written. Without the
 //! check, wiggle would write results after the call and trap on a bad pointer,
 //! after a file was already opened or a partial result written.
+//!
+//! An argument wiggle cannot decode (an undefined enum value such as whence 3,
+//! an unknown advice, clock or signal, undefined flag bits) is EINVAL, as
+//! Linux answers `lseek(fd, 0, 3)`: wiggle reports it as an error that would
+//! end the run as if the host had failed (see [`GuestValueErrors`]).
 
 use wasmtime::{Caller, Extern, Linker};
 use wiggle::{GuestError, GuestMemory, GuestPtr};
@@ -40,7 +45,7 @@ macro_rules! link {
                                 return Ok(errno as i32);
                             }
                         )+)?
-                        abi::$name(ctx, memory, $($arg),*)
+                        abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
                     })
                 },
             )?;
@@ -150,13 +155,10 @@ pub fn add_to_linker<T: 'static>(
                 }
                 let _span = abi_span("path_filestat_get");
                 let fd = Fd::from(fd);
-                // An undefined flag bit ends the call with a decoding error, as in wiggle's code.
-                let flags = Lookupflags::try_from(flags).map_err(|e| GuestError::InFunc {
-                    modulename: crate::MODULE_NAME,
-                    funcname: "path_filestat_get",
-                    location: "convert Lookupflags",
-                    err: Box::new(e),
-                })?;
+                // An undefined flag bit is EINVAL, as for every other function.
+                let Ok(flags) = Lookupflags::try_from(flags) else {
+                    return Ok(Errno::Inval as i32);
+                };
                 let path = GuestPtr::<str>::new((path as u32, path_len as u32));
                 tracing::event!(
                     tracing::Level::TRACE,
@@ -170,6 +172,34 @@ pub fn add_to_linker<T: 'static>(
         },
     )?;
     Ok(())
+}
+
+/// Turns the errors wiggle's generated functions raise for guest values they
+/// cannot decode ([`GuestError`], e.g. an undefined enum value or flag bit)
+/// into the errno the guest gets, through `crate::error`'s one mapping
+/// (EINVAL for an undefined value). Any other error (a trap, proc_exit) is
+/// left as it is.
+trait GuestValueErrors {
+    fn guest_value_errors_as_errno(self) -> Self;
+}
+
+impl GuestValueErrors for wasmtime::Result<i32> {
+    fn guest_value_errors_as_errno(self) -> Self {
+        match self {
+            Err(e) => match e.downcast_ref::<GuestError>() {
+                Some(guest) => Ok(crate::error::errno_from_undecodable_argument(guest) as i32),
+                None => Err(e),
+            },
+            ok => ok,
+        }
+    }
+}
+
+/// proc_exit returns nothing, and its one argument has no undefined values.
+impl GuestValueErrors for wasmtime::Result<()> {
+    fn guest_value_errors_as_errno(self) -> Self {
+        self
+    }
 }
 
 /// The size of a preview1 filestat in guest memory.

@@ -2,43 +2,61 @@
 //!
 //! Preview1 rights are reported, not enforced: real guests open directories
 //! with rights 0 and expect them to work. What is enforced is a file's
-//! read/write mode and a preopen's read-only flag, and the rights reported here
-//! reflect exactly that (a read-only preopen reports no mutating rights).
+//! read/write mode (fixed at open: it writes only if FD_WRITE was asked) and a
+//! preopen's read-only flag, and the rights reported here follow from exactly
+//! that: a descriptor's access mode and type, never anything else. They cannot
+//! be narrowed (fd_fdstat_set_rights is ENOTSUP), since nothing would enforce
+//! the narrower set.
+//!
+//! A directory reports only what is honoured on it, and nothing a guest could
+//! pass back to path_open as a request to write: a guest that re-opens a
+//! directory with the rights fd_fdstat_get reported for it (as the public WASI
+//! test suite's programs do) must get the directory, not EISDIR.
 
 use crate::bindings::types::Rights;
+use crate::fs::Access;
 
-/// Rights of a regular file open for reading and writing.
-pub fn file_read_write() -> Rights {
-    file_common() | Rights::FD_READ | file_write_only_bits()
-}
-
-/// Rights of a file open for reading only.
-pub fn file_read_only() -> Rights {
-    file_common() | Rights::FD_READ
-}
-
-/// Rights of a file open for writing only.
-pub fn file_write_only() -> Rights {
-    file_common() | file_write_only_bits()
-}
-
-fn file_common() -> Rights {
-    Rights::FD_SEEK
+/// Rights of a file opened with `access`; `beneath_read_only` when it was
+/// opened beneath a read-only preopen (its times cannot change then).
+///
+/// Reading rights need FD_READ access, writing rights (FD_WRITE, FD_ALLOCATE,
+/// FD_FILESTAT_SET_SIZE) FD_WRITE access. Setting times works whatever the
+/// access mode, as `futimens` does.
+pub fn file(access: Access, beneath_read_only: bool) -> Rights {
+    let mut rights = Rights::FD_SEEK
         | Rights::FD_FDSTAT_SET_FLAGS
         | Rights::FD_SYNC
         | Rights::FD_TELL
         | Rights::FD_ADVISE
         | Rights::FD_FILESTAT_GET
         | Rights::POLL_FD_READWRITE
-        | Rights::FD_DATASYNC
+        | Rights::FD_DATASYNC;
+    if access.read {
+        rights |= Rights::FD_READ;
+    }
+    if access.write {
+        rights |= Rights::FD_WRITE | Rights::FD_ALLOCATE | Rights::FD_FILESTAT_SET_SIZE;
+    }
+    if !beneath_read_only {
+        rights |= Rights::FD_FILESTAT_SET_TIMES;
+    }
+    rights
 }
 
-fn file_write_only_bits() -> Rights {
-    Rights::FD_WRITE | Rights::FD_ALLOCATE | Rights::FD_FILESTAT_SET_SIZE | Rights::FD_FILESTAT_SET_TIMES
+/// The base and inheriting rights of a directory, `read_only` when it is (or
+/// is beneath) a read-only preopen.
+pub fn dir(read_only: bool) -> (Rights, Rights) {
+    if read_only {
+        (dir_read_only(), dir_inheriting_read_only())
+    } else {
+        (dir_read_write(), dir_inheriting_read_write())
+    }
 }
 
-/// Rights of a directory that may be changed beneath.
-pub fn dir_read_write() -> Rights {
+/// Rights of a directory that may be changed beneath. No
+/// PATH_FILESTAT_SET_SIZE: it names no call of its own, and a guest that holds
+/// it may expect to drop it to forbid `O_TRUNC`, which capwasi cannot enforce.
+fn dir_read_write() -> Rights {
     dir_read_only()
         | Rights::PATH_CREATE_DIRECTORY
         | Rights::PATH_CREATE_FILE
@@ -46,7 +64,6 @@ pub fn dir_read_write() -> Rights {
         | Rights::PATH_LINK_TARGET
         | Rights::PATH_RENAME_SOURCE
         | Rights::PATH_RENAME_TARGET
-        | Rights::PATH_FILESTAT_SET_SIZE
         | Rights::PATH_FILESTAT_SET_TIMES
         | Rights::FD_FILESTAT_SET_TIMES
         | Rights::PATH_SYMLINK
@@ -54,11 +71,12 @@ pub fn dir_read_write() -> Rights {
         | Rights::PATH_UNLINK_FILE
 }
 
-/// Rights of a directory beneath a read-only preopen.
-pub fn dir_read_only() -> Rights {
-    Rights::FD_FDSTAT_SET_FLAGS
-        | Rights::FD_SYNC
-        | Rights::FD_DATASYNC
+/// Rights of a directory beneath a read-only preopen. No FD_WRITE (reading a
+/// directory's data is EISDIR, writing it EBADF) and none of the rights that
+/// only make sense for file data (FD_DATASYNC, FD_ALLOCATE, FD_SEEK, ...);
+/// fd_fdstat_set_flags is refused on directories, so no FD_FDSTAT_SET_FLAGS.
+fn dir_read_only() -> Rights {
+    Rights::FD_SYNC
         | Rights::PATH_OPEN
         | Rights::FD_READDIR
         | Rights::PATH_READLINK
@@ -67,9 +85,11 @@ pub fn dir_read_only() -> Rights {
 }
 
 /// What files and directories opened beneath a read-write directory may have.
-pub fn dir_inheriting_read_write() -> Rights {
-    dir_read_write() | file_read_write()
+fn dir_inheriting_read_write() -> Rights {
+    dir_read_write() | file(READ_WRITE, false)
 }
+
+const READ_WRITE: Access = Access { read: true, write: true };
 
 /// The inheriting rights a read-only directory reports: its own (reduced)
 /// rights for subdirectories, and the full file rights.
@@ -81,8 +101,8 @@ pub fn dir_inheriting_read_write() -> Rights {
 /// full, the write intent reaches path_open, which refuses it with ENOTCAPABLE
 /// ("Capabilities insufficient") before touching the file. Files opened beneath
 /// a read-only directory report read-only rights.
-pub fn dir_inheriting_read_only() -> Rights {
-    dir_read_only() | file_read_write()
+fn dir_inheriting_read_only() -> Rights {
+    dir_read_only() | file(READ_WRITE, false)
 }
 
 /// Rights of a stdio stream or other character device.

@@ -14,11 +14,10 @@
 
 use std::cell::{Cell, OnceCell};
 
-use crate::bindings::types::{Fdflags, Rights};
+use crate::bindings::types::Fdflags;
 use crate::error::{Errno, Error};
 use crate::fs::{Access, OpenDir, OpenFile};
 use crate::net::Socket;
-use crate::rights;
 use crate::stdio::{InputStream, OutputStream};
 
 /// Whatever a descriptor number refers to.
@@ -70,24 +69,14 @@ impl Untyped {
 impl Descriptor {
     /// A directory the guest opened beneath a directory descriptor.
     pub fn opened_dir(dir: cap_std::fs::Dir, read_only: bool) -> Self {
-        let (base, inheriting) = if read_only {
-            (rights::dir_read_only(), rights::dir_inheriting_read_only())
-        } else {
-            (rights::dir_read_write(), rights::dir_inheriting_read_write())
-        };
-        Descriptor::Dir(OpenDir::new(dir, None, read_only, base, inheriting))
+        Descriptor::Dir(OpenDir::new(dir, None, read_only))
     }
 
     /// A file the guest opened beneath a directory descriptor, with the
     /// access it was opened with and the descriptor flags it asked for.
     pub fn opened_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags) -> Self {
-        let rights_base = match (access.read, access.write) {
-            (true, true) => rights::file_read_write(),
-            (false, true) => rights::file_write_only(),
-            _ => rights::file_read_only(),
-        };
         let flags = flags & (Fdflags::APPEND | Fdflags::NONBLOCK | Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC);
-        Descriptor::File(OpenFile { file, access, read_only, flags, rights_base, rights_inheriting: Rights::empty() })
+        Descriptor::File(OpenFile { file, access, read_only, flags })
     }
 }
 
@@ -322,7 +311,6 @@ mod tests {
         assert!(table.is_untyped(e), "another failure leaves it untyped");
         let Descriptor::File(file) = table.get_mut(f).unwrap() else { panic!("a regular file typed as a directory") };
         assert_eq!(file.access, Access { read: true, write: false });
-        assert_eq!(file.rights_base, rights::file_read_only());
     }
 
     #[test]

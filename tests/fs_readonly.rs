@@ -54,7 +54,13 @@ open with only FD_WRITE: NOTCAPABLE
 open O_TRUNC without write rights: NOTCAPABLE
 open O_CREAT existing: NOTCAPABLE
 open O_CREAT new: NOTCAPABLE
-open APPEND: NOTCAPABLE
+open APPEND: SUCCESS
+write through the APPEND open: BADF
+open APPEND missing: NOENT
+open with write-flavoured rights: SUCCESS
+write through it: BADF
+set_size through it: NOTCAPABLE
+open with write-flavoured rights, missing: NOENT
 path set_times: NOTCAPABLE
 fd set_times on preopen: NOTCAPABLE
 unlink: NOTCAPABLE
@@ -72,8 +78,12 @@ create beneath dir: NOTCAPABLE
 unlink beneath dir: NOTCAPABLE
 read: SUCCESS
 read 'read only'
-grow preopen rights: NOTCAPABLE
+grow preopen rights: NOTSUP
+shrink preopen rights: NOTSUP
 libc open O_WRONLY: Capabilities insufficient
 libc open O_RDWR|O_APPEND: Capabilities insufficient
 libc open O_RDONLY: opened
+libc open O_RDONLY|O_APPEND: opened
+libc write to it: Bad file descriptor
+libc open missing O_RDONLY|O_APPEND: No such file or directory
 ";

@@ -1,6 +1,5 @@
 //! An open directory: a `cap_std::fs::Dir` beneath which every guest path resolves.
 
-use crate::bindings::types::Rights;
 use crate::fs::Listing;
 
 /// A directory descriptor: a preopen, or a directory opened beneath one.
@@ -12,10 +11,6 @@ pub struct OpenDir {
     /// Nothing beneath a read-only directory may change; directories and files
     /// opened beneath it inherit this.
     pub read_only: bool,
-    /// Rights reported by fd_fdstat_get.
-    pub rights_base: Rights,
-    /// Inheriting rights reported by fd_fdstat_get.
-    pub rights_inheriting: Rights,
     /// The listing the last fd_readdir served from, so that a listing read in
     /// many small calls reads the directory once (cookie = index into it).
     pub listing: Option<Listing>,
@@ -23,14 +18,8 @@ pub struct OpenDir {
 
 impl OpenDir {
     /// A directory descriptor with no listing cached yet.
-    pub fn new(
-        dir: cap_std::fs::Dir,
-        preopen: Option<String>,
-        read_only: bool,
-        rights_base: Rights,
-        rights_inheriting: Rights,
-    ) -> Self {
-        OpenDir { dir, preopen, read_only, rights_base, rights_inheriting, listing: None }
+    pub fn new(dir: cap_std::fs::Dir, preopen: Option<String>, read_only: bool) -> Self {
+        OpenDir { dir, preopen, read_only, listing: None }
     }
 
     /// The directory itself, opened for reading. cap-std opens preopens as

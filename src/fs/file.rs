@@ -1,6 +1,6 @@
 //! An open file: a `cap_std::fs::File` with the access mode it was opened with.
 
-use crate::bindings::types::{Fdflags, Rights};
+use crate::bindings::types::Fdflags;
 
 /// Whether a file may be read and written through this descriptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,8 +22,4 @@ pub struct OpenFile {
     pub read_only: bool,
     /// The descriptor flags the guest set (APPEND, NONBLOCK, sync flags).
     pub flags: Fdflags,
-    /// Rights reported by fd_fdstat_get.
-    pub rights_base: Rights,
-    /// Inheriting rights reported by fd_fdstat_get.
-    pub rights_inheriting: Rights,
 }

@@ -2,6 +2,14 @@
 //! resolution, symlink following and creation all happen beneath the directory
 //! in a single step (`openat2(RESOLVE_BENEATH)` where the kernel has it); a
 //! plain name opened for reading takes one `openat(O_NOFOLLOW)` instead.
+//!
+//! The open is Linux's `open(2)` with the flags the guest asked for: the
+//! access mode (read, write or both) is passed as it is, and CREAT, EXCL,
+//! TRUNC and APPEND are added to it as they are, so every combination Linux
+//! accepts works as there (`O_RDONLY|O_CREAT` creates a file and reads it,
+//! `O_WRONLY|O_TRUNC|O_APPEND` truncates then appends). cap-std's own
+//! `OpenOptions` checks follow `std`, which refuses some of those, so those
+//! flags go in as custom flags; cap-std still resolves the path.
 
 use std::io;
 
@@ -25,7 +33,7 @@ pub struct OpenSpec {
     pub read: bool,
     /// Open for writing.
     pub write: bool,
-    /// Every write goes to the end.
+    /// Every write goes to the end (a mode: it does not make the descriptor writable).
     pub append: bool,
     /// Reads and writes do not block.
     pub nonblock: bool,
@@ -38,7 +46,12 @@ pub struct OpenSpec {
 impl OpenSpec {
     /// Whether the host descriptor is opened for reading.
     pub fn opens_read(&self) -> bool {
-        self.read || !(self.write || self.append)
+        self.read || !self.write
+    }
+
+    /// Whether the open could change anything on disk (create or truncate).
+    pub fn changes_anything(&self) -> bool {
+        self.create || self.truncate
     }
 }
 
@@ -71,7 +84,7 @@ pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
     // on a directory, and opening one for writing fails with EISDIR.
     Ok(if spec.directory {
         Opened::Dir(Dir::from_std_file(file.into_std()))
-    } else if spec.write || spec.append {
+    } else if spec.write {
         Opened::File(file)
     } else {
         Opened::Either(file)
@@ -86,8 +99,8 @@ pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
 /// not apply.
 fn open_plain_name_for_reading(dir: &Dir, path: &str, spec: &OpenSpec) -> Option<io::Result<File>> {
     use rustix::fs::{Mode, OFlags};
-    let changes_anything = spec.write || spec.append || spec.create || spec.truncate;
-    if plain_name(path).is_none() || changes_anything || spec.sync || spec.dsync || spec.rsync {
+    let plain_read = plain_name(path).is_some() && !(spec.write || spec.append || spec.changes_anything());
+    if !plain_read || spec.sync || spec.dsync || spec.rsync {
         return None;
     }
     let mut flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
@@ -106,26 +119,26 @@ fn open_plain_name_for_reading(dir: &Dir, path: &str, spec: &OpenSpec) -> Option
 
 /// Any open, by cap-std: `openat2(RESOLVE_BENEATH)` where the kernel has it.
 fn open_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<File> {
+    use rustix::fs::OFlags;
     let mut opts = OpenOptions::new();
     opts.maybe_dir(true)
         .read(spec.opens_read())
         .write(spec.write)
-        .append(spec.append)
-        .truncate(spec.truncate)
         .sync(spec.sync)
         .dsync(spec.dsync)
         .rsync(spec.rsync)
         .nonblock(spec.nonblock)
         .follow(if spec.follow { FollowSymlinks::Yes } else { FollowSymlinks::No });
-    if spec.create && spec.exclusive {
-        opts.create_new(true);
-    } else if spec.create {
-        opts.create(true);
-    }
-    if spec.directory {
-        // Let the kernel check the type in the same openat, with no window
-        // between the check and the open.
-        opts.custom_flags(rustix::fs::OFlags::DIRECTORY.bits() as i32);
-    }
+    // Passed to the kernel as they are (see the module's doc). cap-std adds
+    // the access mode, and the creation mode 0o666 whenever O_CREAT is set.
+    let mut flags = OFlags::empty();
+    flags.set(OFlags::CREATE, spec.create);
+    flags.set(OFlags::EXCL, spec.create && spec.exclusive);
+    flags.set(OFlags::TRUNC, spec.truncate);
+    flags.set(OFlags::APPEND, spec.append);
+    // O_DIRECTORY lets the kernel check the type in the same openat, with no
+    // window between the check and the open.
+    flags.set(OFlags::DIRECTORY, spec.directory);
+    opts.custom_flags(flags.bits() as i32);
     dir.open_with(path, &opts)
 }

@@ -36,15 +36,18 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
         Descriptor::File(file) => Fdstat {
             fs_filetype: filetype_of(&rustix::fs::fstat(&file.file)?),
             fs_flags: file.flags,
-            fs_rights_base: file.rights_base,
-            fs_rights_inheriting: file.rights_inheriting,
+            fs_rights_base: rights::file(file.access, file.read_only),
+            fs_rights_inheriting: Rights::empty(),
         },
-        Descriptor::Dir(dir) => Fdstat {
-            fs_filetype: Filetype::Directory,
-            fs_flags: Fdflags::empty(),
-            fs_rights_base: dir.rights_base,
-            fs_rights_inheriting: dir.rights_inheriting,
-        },
+        Descriptor::Dir(dir) => {
+            let (base, inheriting) = rights::dir(dir.read_only);
+            Fdstat {
+                fs_filetype: Filetype::Directory,
+                fs_flags: Fdflags::empty(),
+                fs_rights_base: base,
+                fs_rights_inheriting: inheriting,
+            }
+        }
         Descriptor::Input(stream) => Fdstat {
             fs_filetype: stream_filetype(stream.host_fd())?,
             fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
@@ -190,14 +193,15 @@ fn file_mut(ctx: &mut WasiCtx, fd: Fd) -> Result<&mut OpenFile, Error> {
 }
 
 /// A file whose contents or size the guest wants to change: refused with
-/// ENOTCAPABLE beneath a read-only preopen, EBADF if not open for writing.
-fn file_for_change(ctx: &mut WasiCtx, fd: Fd) -> Result<&mut OpenFile, Error> {
+/// ENOTCAPABLE beneath a read-only preopen, and with `not_writable` (the
+/// errno Linux gives for that call) if not open for writing.
+fn file_for_change(ctx: &mut WasiCtx, fd: Fd, not_writable: Errno) -> Result<&mut OpenFile, Error> {
     let file = file_mut(ctx, fd)?;
     if file.read_only {
         return Err(Errno::Notcapable.into());
     }
     if !file.access.write {
-        return Err(Errno::Badf.into());
+        return Err(not_writable.into());
     }
     Ok(file)
 }
@@ -232,7 +236,7 @@ pub fn fd_advise(ctx: &mut WasiCtx, fd: Fd, offset: Filesize, len: Filesize, adv
 /// `offset` is beyond 2^63. EFBIG: the end is past the largest file size.
 /// ENOSPC: the disk is full. ENOTSUP: the host file system cannot allocate.
 pub fn fd_allocate(ctx: &mut WasiCtx, fd: Fd, offset: Filesize, len: Filesize) -> Result<(), Error> {
-    let file = file_for_change(ctx, fd)?;
+    let file = file_for_change(ctx, fd, Errno::Badf)?;
     if len == 0 {
         return Err(Errno::Inval.into());
     }
@@ -309,43 +313,25 @@ pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<
     Ok(())
 }
 
-/// Lowers the rights fd_fdstat_get reports for `fd`. Rights may only shrink.
-/// As everywhere in capwasi, rights are reported, not enforced: what a
-/// descriptor may do is fixed by its open mode and its preopen's read-only
-/// flag. Streams and sockets have fixed rights.
+/// Would narrow the rights of `fd`. capwasi reports rights but does not
+/// enforce them (what a descriptor may do is fixed by its open mode and its
+/// preopen's read-only flag), so it cannot honour a narrower set and refuses
+/// rather than report one it would not keep to, as wasmtime does.
 ///
-/// EBADF: `fd` is not open. ENOTCAPABLE: `base` or `inheriting` holds a right
-/// `fd` does not have. ENOTSUP: `fd` is a stream or socket and the rights
-/// would shrink.
-pub fn fd_fdstat_set_rights(ctx: &mut WasiCtx, fd: Fd, base: Rights, inheriting: Rights) -> Result<(), Error> {
-    let current = fd_fdstat_get(ctx, fd)?;
-    if !current.fs_rights_base.contains(base) || !current.fs_rights_inheriting.contains(inheriting) {
-        return Err(Errno::Notcapable.into());
-    }
-    match ctx.table.get_mut(fd.into())? {
-        Descriptor::File(file) => {
-            file.rights_base = base;
-            file.rights_inheriting = inheriting;
-        }
-        Descriptor::Dir(dir) => {
-            dir.rights_base = base;
-            dir.rights_inheriting = inheriting;
-        }
-        _ if base == current.fs_rights_base && inheriting == current.fs_rights_inheriting => {}
-        _ => return Err(Errno::Notsup.into()),
-    }
-    Ok(())
+/// EBADF: `fd` is not open. ENOTSUP: otherwise.
+pub fn fd_fdstat_set_rights(ctx: &mut WasiCtx, fd: Fd, _base: Rights, _inheriting: Rights) -> Result<(), Error> {
+    ctx.table.get(fd.into())?;
+    Err(Errno::Notsup.into())
 }
 
 /// Sets the size of the file `fd` (`ftruncate`): shorter drops the tail,
 /// longer adds zeros (sparsely where the file system can).
 ///
-/// EBADF: `fd` is not open, not a file, or not open for writing (POSIX allows
-/// EBADF or EINVAL; capwasi answers as fd_write does). ENOTCAPABLE: opened
-/// beneath a read-only preopen. EINVAL: `size` is beyond 2^63. EFBIG: beyond
-/// the largest file size.
+/// EBADF: `fd` is not open, or not a file. EINVAL: `fd` is not open for
+/// writing (as Linux `ftruncate`), or `size` is beyond 2^63. ENOTCAPABLE:
+/// opened beneath a read-only preopen. EFBIG: beyond the largest file size.
 pub fn fd_filestat_set_size(ctx: &mut WasiCtx, fd: Fd, size: Filesize) -> Result<(), Error> {
-    let file = file_for_change(ctx, fd)?;
+    let file = file_for_change(ctx, fd, Errno::Inval)?;
     if size > i64::MAX as u64 {
         return Err(Errno::Inval.into());
     }

@@ -18,7 +18,8 @@ use crate::table::Descriptor;
 
 /// Reads from `fd` into the buffers `iovs`, returning the bytes read (0 at end
 /// of file). Like POSIX `readv`, a read may be short; capwasi fills the first
-/// non-empty buffer with one system call.
+/// non-empty buffer with one system call. A read of zero bytes makes the same
+/// checks as any other (it is a `read(2)` of zero bytes).
 ///
 /// EBADF: `fd` is not open, or not open for reading. EISDIR: `fd` is a
 /// directory. EAGAIN: `fd` is non-blocking and nothing is ready. EFAULT: a
@@ -26,15 +27,11 @@ use crate::table::Descriptor;
 pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: IovecArray) -> Result<Size, Error> {
     if ctx.table.is_untyped(fd.into()) {
         // Just opened for reading: the read itself tells a file from a directory.
-        let Some(buf) = first_nonempty(mem, iovs)? else {
-            return Ok(0);
-        };
+        let buf = first_nonempty(mem, iovs)?;
         return read_into(mem, buf, |bytes| ctx.table.read_untyped(fd.into(), |file| rustix::io::read(file, bytes)));
     }
     let desc = ctx.table.get_mut(fd.into())?;
-    let Some(buf) = first_nonempty(mem, iovs)? else {
-        return Ok(0);
-    };
+    let buf = first_nonempty(mem, iovs)?;
     read_into(mem, buf, |bytes| match desc {
         Descriptor::Input(stream) => Ok(stream.read(bytes)?),
         Descriptor::File(file) => Ok(rustix::io::read(&file.file, bytes)?),
@@ -45,6 +42,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Iovec
 }
 
 /// Reads from `fd` at `offset` into `iovs` without moving the file position.
+/// A read of zero bytes makes the same checks as any other.
 ///
 /// EBADF: `fd` is not open for reading. ESPIPE: `fd` is a stream or socket.
 /// EISDIR: `fd` is a directory. EFAULT: a buffer is out of bounds. EINVAL:
@@ -62,15 +60,14 @@ pub fn fd_pread(
         Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
         Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => return Err(Errno::Spipe.into()),
     };
-    let Some(buf) = first_nonempty(mem, iovs)? else {
-        return Ok(0);
-    };
+    let buf = first_nonempty(mem, iovs)?;
     read_into(mem, buf, |bytes| Ok(rustix::io::pread(file, bytes, offset)?))
 }
 
 /// Writes the buffers `iovs` to `fd` in order, returning the bytes written
 /// (possibly fewer than asked, as with POSIX `writev`). On a file opened with
-/// APPEND every write goes to the end.
+/// APPEND every write goes to the end. A write of zero bytes makes the same
+/// checks as any other (it is a `writev(2)` of zero bytes).
 ///
 /// EBADF: `fd` is not open, or not open for writing (directories included).
 /// EAGAIN: non-blocking and full. EPIPE: the reader is gone (a socket peer
@@ -90,7 +87,8 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Ciov
 ///
 /// As POSIX specifies, the data lands at `offset` even when the file was
 /// opened with APPEND (Linux's `pwrite(2)` would append; capwasi clears
-/// O_APPEND around the call, so the guest sees the POSIX behaviour).
+/// O_APPEND around the call, so the guest sees the POSIX behaviour). A write
+/// of zero bytes makes the same checks as any other.
 ///
 /// EBADF: `fd` is not open for writing. ESPIPE: `fd` is a stream or socket.
 /// EISDIR: a directory. EFAULT: a buffer is out of bounds. EFBIG, ENOSPC, EIO.
@@ -188,13 +186,16 @@ fn iovecs(array: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
     })
 }
 
-/// Runs `read` on the guest buffer `buf` (on a host copy for shared memories)
-/// and returns the byte count.
+/// Runs `read` on the guest buffer `buf` (on a host copy for shared memories),
+/// or on an empty buffer when there is none, and returns the byte count.
 pub(super) fn read_into(
     mem: &mut GuestMemory<'_>,
-    buf: GuestPtr<[u8]>,
+    buf: Option<GuestPtr<[u8]>>,
     read: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
 ) -> Result<Size, Error> {
+    let Some(buf) = buf else {
+        return Ok(u32::try_from(read(&mut [])?)?);
+    };
     let n = match mem.as_slice_mut(buf)? {
         Some(bytes) => read(bytes)?,
         None => {

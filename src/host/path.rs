@@ -183,18 +183,25 @@ pub fn path_link(
 /// Opens `path` beneath `fd` and returns the new descriptor, the lowest free
 /// number.
 ///
-/// The access mode comes from `base`, as in wasmtime: FD_READ asks for
-/// reading; any of FD_WRITE, FD_DATASYNC, FD_ALLOCATE, FD_FILESTAT_SET_SIZE
-/// (and CREAT, TRUNC or APPEND) asks for writing; neither opens for reading.
-/// Rights are otherwise not enforced: fd_fdstat_get reports the rights the
-/// open mode really gives, whatever `base` and `inheriting` asked. A
-/// directory opens as a directory whatever the flags (O_DIRECTORY only
+/// The access mode comes from `base` as Linux `open(2)` takes it from
+/// `O_RDONLY`/`O_WRONLY`/`O_RDWR`: FD_WRITE opens for writing, FD_READ (or
+/// no FD_WRITE) for reading, both for both. Nothing else grants writing:
+/// not FD_DATASYNC, FD_ALLOCATE or FD_FILESTAT_SET_SIZE (Go's `os.Open` asks
+/// for those and must get a read-only file), and not the `oflags` or the
+/// APPEND fdflag, which are applied as Linux applies them to any access mode
+/// (`O_RDONLY|O_CREAT` creates and reads; `O_WRONLY|O_TRUNC|O_APPEND`
+/// truncates and appends; `O_RDONLY|O_APPEND` reads, and its writes fail
+/// with EBADF). Rights are otherwise not enforced: fd_fdstat_get reports the
+/// rights the open mode really gives, whatever `base` and `inheriting` asked.
+/// A directory opens as a directory whatever the flags (O_DIRECTORY only
 /// insists). `fdflags` APPEND, NONBLOCK, DSYNC, RSYNC and SYNC are applied
 /// to the host descriptor and reported by fd_fdstat_get.
 ///
 /// EINVAL: DIRECTORY with CREAT, EXCL or TRUNC (as wasmtime). ENOTCAPABLE:
 /// `fd` is beneath a read-only preopen and the open would write, create or
-/// truncate (checked before the host is asked, so nothing changes). EMFILE:
+/// truncate (checked before the host is asked, so nothing changes; a
+/// read-only open with APPEND or write-flavoured rights other than FD_WRITE
+/// is allowed there, and reads). EMFILE:
 /// the descriptor cap is reached (checked first, so nothing is created).
 /// EEXIST: CREAT|EXCL and `path` exists. ENOENT: `path` is missing without
 /// CREAT, or a dangling symlink is opened with CREAT whose target is inside
@@ -202,7 +209,8 @@ pub fn path_link(
 /// directory, a symlink too when not following it (Linux checks
 /// O_DIRECTORY before O_NOFOLLOW), or `path` ends in `/` and names a file.
 /// ELOOP: a final symlink without SYMLINK_FOLLOW (and without DIRECTORY).
-/// EISDIR: `path` is a directory and the open would write.
+/// EISDIR: `path` is a directory and the open would write, create or
+/// truncate (FD_WRITE, CREAT or TRUNC).
 pub fn path_open(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -220,7 +228,6 @@ pub fn path_open(
     if directory && oflags.intersects(Oflags::CREAT | Oflags::EXCL | Oflags::TRUNC) {
         return Err(Errno::Inval.into());
     }
-    let write_rights = Rights::FD_WRITE | Rights::FD_DATASYNC | Rights::FD_ALLOCATE | Rights::FD_FILESTAT_SET_SIZE;
     let spec = OpenSpec {
         follow: dirflags.contains(Lookupflags::SYMLINK_FOLLOW),
         create: oflags.contains(Oflags::CREAT),
@@ -228,7 +235,7 @@ pub fn path_open(
         truncate: oflags.contains(Oflags::TRUNC),
         directory,
         read: base.contains(Rights::FD_READ),
-        write: base.intersects(write_rights) || oflags.intersects(Oflags::CREAT | Oflags::TRUNC),
+        write: base.contains(Rights::FD_WRITE),
         append: fdflags.contains(Fdflags::APPEND),
         nonblock: fdflags.contains(Fdflags::NONBLOCK),
         sync: fdflags.contains(Fdflags::SYNC),
@@ -236,7 +243,7 @@ pub fn path_open(
         rsync: fdflags.contains(Fdflags::RSYNC),
     };
     let read_only = dir.read_only;
-    if read_only && (spec.write || spec.append || spec.create || spec.truncate) {
+    if read_only && (spec.write || spec.changes_anything()) {
         return Err(Errno::Notcapable.into());
     }
     if ctx.table.is_full() {
@@ -245,7 +252,7 @@ pub fn path_open(
     let fd = match open_at(&dir.dir, &path, &spec)? {
         Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only))?,
         Opened::File(file) => {
-            let access = Access { read: spec.opens_read(), write: spec.write || spec.append };
+            let access = Access { read: spec.opens_read(), write: spec.write };
             ctx.table.push(Descriptor::opened_file(file, access, read_only, fdflags))?
         }
         Opened::Either(file) => ctx.table.push_untyped(Untyped { file, read_only, flags: fdflags })?,

@@ -34,15 +34,16 @@ const EVENT_ALIGN: u32 = 8;
 /// A clock subscription fires when its timeout (relative, or absolute with
 /// `SUBSCRIPTION_CLOCK_ABSTIME`) on the `realtime` or `monotonic` clock has
 /// passed; `precision` is ignored. An fd_read / fd_write subscription fires
-/// when a read / write would not block: regular files and in-memory streams
-/// always, with `nbytes` the bytes left before end of file for a file being
-/// read; pipes, terminals and sockets when the host says so, with `nbytes` the
-/// bytes queued for reading (0 when unknown, and for writes) and
-/// `FD_READWRITE_HANGUP` when the other end is gone.
+/// when a read / write would not block: regular files, directories and
+/// in-memory streams always (as Linux `poll` reports files and directories),
+/// with `nbytes` the bytes left before end of file for a file being read
+/// (0 for a directory); pipes, terminals and sockets when the host says so,
+/// with `nbytes` the bytes queued for reading (0 when unknown, and for
+/// writes) and `FD_READWRITE_HANGUP` when the other end is gone.
 ///
 /// Per-subscription errors are events, not a failed call: EBADF: the
-/// descriptor is not open, or not open for that direction; EISDIR: fd_read on
-/// a directory; ENOTSUP: a CPU-time clock.
+/// descriptor is not open, or is a stdio stream of the other direction;
+/// ENOTSUP: a CPU-time clock.
 ///
 /// The call fails with EINVAL: `nsubscriptions` is 0, `out` is misaligned, or
 /// a subscription holds an invalid tag or clock; EFAULT: `in_` or `out` is out
@@ -210,11 +211,11 @@ fn classify<'a>(ctx: &'a WasiCtx, sub: &Subscription, fd: Fd, read: bool) -> Wai
             let nbytes = if read { bytes_left(file.file.as_fd()) } else { 0 };
             return Wait::Now(ready_event(sub, nbytes, Eventrwflags::empty()));
         }
-        Descriptor::Dir(_) if read => return Wait::Now(error_event(sub, Errno::Isdir)),
+        Descriptor::Dir(_) => return Wait::Now(ready_event(sub, 0, Eventrwflags::empty())),
         Descriptor::Input(stream) if read => stream.host_fd(),
         Descriptor::Output(stream) if !read => stream.host_fd(),
         Descriptor::Socket(socket) => Some(socket.as_fd()),
-        Descriptor::Dir(_) | Descriptor::Input(_) | Descriptor::Output(_) => {
+        Descriptor::Input(_) | Descriptor::Output(_) => {
             return Wait::Now(error_event(sub, Errno::Badf));
         }
     };
@@ -317,8 +318,6 @@ mod tests {
                 access: Access { read: true, write: true },
                 read_only: false,
                 flags: Fdflags::empty(),
-                rights_base: Rights::empty(),
-                rights_inheriting: Rights::empty(),
             }))
             .unwrap();
         let events = poll(&mut ctx, &[fd_sub(7, fd, true), fd_sub(8, fd, false)]).unwrap();

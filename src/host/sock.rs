@@ -63,7 +63,7 @@ pub fn sock_recv(
         let Some(buf) = first_nonempty(mem, ri_data)? else {
             return Ok((0, Roflags::empty()));
         };
-        let n = read_into(mem, buf, |bytes| Ok(socket.recv(bytes, peek, waitall)?))?;
+        let n = read_into(mem, Some(buf), |bytes| Ok(socket.recv(bytes, peek, waitall)?))?;
         return Ok((n, Roflags::empty()));
     }
     // WAITALL: fill each buffer in turn; stop early at end of stream, or when
@@ -75,7 +75,7 @@ pub fn sock_recv(
     }
     let mut total: Size = 0;
     for buf in bufs {
-        let n = match read_into(mem, buf, |bytes| Ok(socket.recv(bytes, false, true)?)) {
+        let n = match read_into(mem, Some(buf), |bytes| Ok(socket.recv(bytes, false, true)?)) {
             Ok(n) => n,
             Err(_) if total > 0 => break,
             Err(e) => return Err(e),

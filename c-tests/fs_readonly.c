@@ -19,6 +19,10 @@ int main(void) {
            !!(st.fs_rights_base & __WASI_RIGHTS_FD_READDIR));
     // Inheriting rights are reported in full so wasi-libc passes write intent on (src/rights.rs).
     printf("inheriting has FD_WRITE: %d\n", !!(st.fs_rights_inheriting & __WASI_RIGHTS_FD_WRITE));
+    // Re-opened with exactly the rights it reports (as the public WASI test suite's programs do).
+    CHECK("re-open with its rights",
+          __wasi_path_open(PRE, 0, ".", __WASI_OFLAGS_DIRECTORY, st.fs_rights_base, st.fs_rights_inheriting, 0, &fd));
+    __wasi_fd_close(fd);
     CHECK("open for read", open_at(PRE, "file.txt", 0, 0, RO_RIGHTS, 0, &fd));
     __wasi_fd_fdstat_get(fd, &st);
     printf("file rights: write %d, set_size %d\n", !!(st.fs_rights_base & __WASI_RIGHTS_FD_WRITE),

@@ -43,6 +43,7 @@ fn every_mutating_route_beneath_a_read_only_preopen_is_enotcapable_and_changes_n
 const EXPECTED: &str = "\
 preopen rights: write-ish 0, readdir 1
 inheriting has FD_WRITE: 1
+re-open with its rights: SUCCESS
 open for read: SUCCESS
 file rights: write 0, set_size 0
 write through it: BADF

@@ -70,6 +70,7 @@ mod ctx;
 pub mod error;
 mod fs;
 mod host;
+pub mod limits;
 mod linker;
 mod net;
 mod rights;

@@ -354,3 +354,13 @@ fn max_memory_caps_memory_growth() {
     let out = capwasi(&["run", "--max-memory", "1M", &wat]);
     assert_eq!(out.status.code(), Some(1), "growth allowed under a 1 MiB cap");
 }
+
+#[test]
+fn max_wasm_stack_takes_a_positive_size_with_a_suffix() {
+    let out = capwasi(&["run", "--max-wasm-stack", "0", &path("c-tests/hello")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'0' is not a stack size: give one from 1 byte to 1G"), "{}", stderr(&out));
+    let out = capwasi(&["run", "--max-wasm-stack", "64K", &path("c-tests/hello")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "hello, world\n");
+}

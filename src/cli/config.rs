@@ -7,6 +7,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use capwasi::DirPerms;
+use capwasi::limits::Limits;
 
 use super::cache::{LoadOptions, default_cache_dir};
 use super::flags::RunFlags;
@@ -35,7 +36,8 @@ pub struct RunConfig {
     pub tcplisten: Vec<SocketAddr>,
     pub invoke: Option<String>,
     pub max_fds: u32,
-    pub max_memory: Option<u64>,
+    /// Memory and wasm stack limits.
+    pub limits: Limits,
     pub trap_unknown_imports: bool,
     /// The compile cache and whether precompiled modules may run.
     pub load: LoadOptions,
@@ -96,6 +98,14 @@ impl RunConfig {
             tcplisten.push(parse_tcplisten(spec)?);
         }
 
+        let mut limits = Limits::new();
+        if let Some(bytes) = flags.max_memory {
+            limits = limits.max_memory(usize::try_from(bytes).unwrap_or(usize::MAX));
+        }
+        if let Some(bytes) = flags.max_wasm_stack {
+            limits = limits.max_wasm_stack(bytes);
+        }
+
         Ok(RunConfig {
             module: flags.module,
             args,
@@ -105,7 +115,7 @@ impl RunConfig {
             tcplisten,
             invoke: flags.invoke,
             max_fds: flags.max_fds,
-            max_memory: flags.max_memory,
+            limits,
             trap_unknown_imports: flags.trap_unknown_imports,
             load: LoadOptions {
                 cache_dir: if flags.no_cache { None } else { default_cache_dir() },

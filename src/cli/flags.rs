@@ -109,6 +109,12 @@ pub struct RunFlags {
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub max_memory: Option<u64>,
 
+    /// Let wasm code use up to SIZE bytes of stack (suffixes K, M, G; default
+    /// 512K); deeper calls trap with "call stack exhausted". Go's own runner
+    /// gives Go programs 8M.
+    #[arg(long, value_name = "SIZE", value_parser = parse_stack_size)]
+    pub max_wasm_stack: Option<usize>,
+
     /// Imports capwasi does not provide become functions that trap when called,
     /// instead of an error before the guest starts.
     #[arg(long)]
@@ -151,6 +157,19 @@ pub(super) fn parse_size(text: &str) -> Result<u64, String> {
         .and_then(|n| n.checked_mul(scale))
         .ok_or_else(|| format!("'{text}' is not a size (examples: 65536, 64K, 16M, 2G)"))
 }
+
+/// A positive size that fits this machine's address space, as `--max-wasm-stack` takes.
+fn parse_stack_size(text: &str) -> Result<usize, String> {
+    parse_size(text)?
+        .try_into()
+        .ok()
+        .filter(|&bytes: &usize| bytes > 0 && bytes <= MAX_WASM_STACK)
+        .ok_or_else(|| format!("'{text}' is not a stack size: give one from 1 byte to 1G (examples: 8M, 64M)"))
+}
+
+/// The largest `--max-wasm-stack`: far beyond any real program's need, and small enough
+/// that the guest's thread stack (this plus the host's share) can always be reserved.
+const MAX_WASM_STACK: usize = 1 << 30;
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
 const SUBCOMMANDS: &[&str] = &["run", "compile", "test", "help", "-h", "--help", "-V", "--version"];
@@ -234,5 +253,14 @@ mod tests {
         assert_eq!(parse_size("2G"), Ok(2 << 30));
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn a_wasm_stack_size_is_positive_and_at_most_1g() {
+        assert_eq!(parse_stack_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_stack_size("1G"), Ok(1 << 30));
+        assert!(parse_stack_size("0").is_err());
+        assert!(parse_stack_size("2G").is_err());
+        assert_eq!(parse_run(&["--max-wasm-stack", "64K", "m.wasm"]).max_wasm_stack, Some(65536));
     }
 }

@@ -58,7 +58,9 @@ pub fn main() -> ExitCode {
         }
         Command::Compile(flags) => {
             let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
-            match run::engine().and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output)) {
+            match run::engine(&capwasi::limits::Limits::new())
+                .and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output))
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("capwasi: {e:#}");

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
+use capwasi::limits::Limits;
 use capwasi::{I32Exit, WasiCtx};
 use wasmtime::error::Context;
-use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Val, ValType};
+use wasmtime::{Engine, Linker, Module, Store, StoreLimits, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
@@ -27,8 +28,23 @@ pub enum Outcome {
 
 /// Runs the configured module. `Err` is a host error: capwasi could not run
 /// the guest at all (exit 1).
+///
+/// Wasm runs on the stack of the thread that calls it, and wasmtime limits only
+/// the wasm part, so the run gets a thread with room for the wasm stack limit
+/// and the host's own frames (`Limits::thread_stack_size`): a guest recursing
+/// past `--max-wasm-stack` traps, it never overflows the host's stack.
 pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
-    let engine = engine()?;
+    let stack = config.limits.thread_stack_size();
+    let guest = std::thread::Builder::new()
+        .name("guest".into())
+        .stack_size(stack)
+        .spawn(move || run_on_this_thread(config))
+        .map_err(|e| format_err!("cannot start the guest's thread with {stack} bytes of stack: {e}"))?;
+    guest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Outcome> {
+    let engine = engine(&config.limits)?;
     let module = cache::load(&engine, &config.module, &config.load)?;
 
     let mut builder = WasiCtx::builder();
@@ -52,11 +68,7 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
     let mut wasi = builder.build()?;
     wasi.bind_module(&module);
 
-    let mut limits = StoreLimitsBuilder::new();
-    if let Some(bytes) = config.max_memory {
-        limits = limits.memory_size(usize::try_from(bytes).unwrap_or(usize::MAX));
-    }
-    let mut store = Store::new(&engine, Host { wasi, limits: limits.build() });
+    let mut store = Store::new(&engine, Host { wasi, limits: config.limits.store_limits() });
     store.limiter(|host| &mut host.limits);
 
     let mut linker: Linker<Host> = Linker::new(&engine);
@@ -102,9 +114,13 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
 }
 
 /// The engine every command uses: wasmtime's defaults (SIMD, tail calls,
-/// exception handling and the rest of its default wasm features).
-pub fn engine() -> wasmtime::Result<Engine> {
-    Engine::new(&wasmtime::Config::new()).context("cannot set up the wasm engine")
+/// exception handling and the rest of its default wasm features), with the
+/// engine-wide `limits`. They do not change compiled code, so the compile
+/// cache serves every setting.
+pub fn engine(limits: &Limits) -> wasmtime::Result<Engine> {
+    let mut config = wasmtime::Config::new();
+    limits.configure(&mut config);
+    Engine::new(&config).context("cannot set up the wasm engine")
 }
 
 /// Hands the guest the inherited listening socket `fd` (`--listenfd`).

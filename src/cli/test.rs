@@ -90,7 +90,8 @@ pub fn main(flags: TestFlags) -> ExitCode {
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
-    let shared = match Shared::new(flags.timeout, flags.max_memory) {
+    let limits = capwasi::limits::Limits::new().max_memory(usize::try_from(flags.max_memory).unwrap_or(usize::MAX));
+    let shared = match Shared::new(flags.timeout, limits) {
         Ok(shared) => shared,
         Err(e) => {
             eprintln!("capwasi test: cannot set up the wasm engine: {e:#}");
@@ -176,8 +177,10 @@ fn supervise(shared: &Arc<Shared>, test: &Test) -> Execution {
     let (tx, rx) = mpsc::channel();
     let thread_shared = Arc::clone(shared);
     let thread_test = Test { name: test.name.clone(), module: test.module.clone(), spec: test.spec.clone() };
-    let spawned =
-        std::thread::Builder::new().name(format!("test {}", test.name)).stack_size(8 << 20).spawn(move || {
+    let spawned = std::thread::Builder::new()
+        .name(format!("test {}", test.name))
+        .stack_size(shared.limits.thread_stack_size())
+        .spawn(move || {
             let compiled_tx = tx.clone();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 exec::execute(&thread_shared, &thread_test, || {

@@ -12,8 +12,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use capwasi::limits::Limits;
 use capwasi::{DirPerms, I32Exit, WasiCtx};
-use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{Engine, Linker, Module, Store, StoreLimits, Trap};
 
 use super::discover::Test;
 use super::fixtures::copy_tree;
@@ -31,7 +32,8 @@ pub struct Shared {
     pub engine: Engine,
     linker: Linker<Host>,
     pub timeout: Duration,
-    pub max_memory: u64,
+    /// Each test's memory cap; its thread's stack follows its wasm stack limit.
+    pub limits: Limits,
 }
 
 /// A test's data in its store.
@@ -43,9 +45,10 @@ pub struct Host {
 impl Shared {
     /// Sets up the engine with epoch interruption and starts the ticker thread,
     /// which runs for the rest of the process.
-    pub fn new(timeout: Duration, max_memory: u64) -> wasmtime::Result<Arc<Shared>> {
+    pub fn new(timeout: Duration, limits: Limits) -> wasmtime::Result<Arc<Shared>> {
         let mut config = wasmtime::Config::new();
         config.epoch_interruption(true);
+        limits.configure(&mut config);
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         capwasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
@@ -56,7 +59,7 @@ impl Shared {
                 ticker.increment_epoch();
             }
         })?;
-        Ok(Arc::new(Shared { engine, linker, timeout, max_memory }))
+        Ok(Arc::new(Shared { engine, linker, timeout, limits }))
     }
 
     fn deadline_ticks(&self) -> u64 {
@@ -178,9 +181,7 @@ fn run(
     let mut wasi = builder.build().map_err(|e| format!("{e:#}"))?;
     wasi.bind_module(module);
 
-    let limits =
-        StoreLimitsBuilder::new().memory_size(usize::try_from(shared.max_memory).unwrap_or(usize::MAX)).build();
-    let mut store = Store::new(&shared.engine, Host { wasi, limits });
+    let mut store = Store::new(&shared.engine, Host { wasi, limits: shared.limits.store_limits() });
     store.limiter(|host| &mut host.limits);
     store.set_epoch_deadline(shared.deadline_ticks());
 

@@ -87,6 +87,15 @@ fn run_with(path: &Path, bound: Option<&Module>, configure: impl FnOnce(&mut Was
 /// A fresh temporary copy of the fixture directory `c-tests/NAME.dir`
 /// (symlinks copied as links), the same fixture `capwasi test` preopens.
 pub fn fixture(name: &str) -> tempfile::TempDir {
+    copy_fixture(&repo(&format!("c-tests/{name}.dir")))
+}
+
+/// A fresh temporary copy of the Go guests' fixture `go-tests/testdata/NAME.dir`.
+pub fn go_fixture(name: &str) -> tempfile::TempDir {
+    copy_fixture(&repo(&format!("go-tests/testdata/{name}.dir")))
+}
+
+fn copy_fixture(from: &Path) -> tempfile::TempDir {
     fn copy(from: &Path, to: &Path) {
         for entry in std::fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
@@ -103,14 +112,33 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("c-tests/{name}.dir")), dir.path());
+    copy(from, dir.path());
     dir
+}
+
+/// A path in the repository.
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
 /// The expected stdout written in `c-tests/NAME.json`, the one source of
 /// truth shared with `capwasi test`.
 pub fn expected_stdout(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("c-tests/{name}.json"));
-    let spec: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    spec_stdout(&repo(&format!("c-tests/{name}.json")))
+}
+
+/// The expected stdout written in `go-tests/cmd/NAME/NAME.json`.
+pub fn go_expected_stdout(name: &str) -> String {
+    spec_stdout(&repo(&format!("go-tests/cmd/{name}/{name}.json")))
+}
+
+fn spec_stdout(path: &Path) -> String {
+    let spec: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     spec["stdout"].as_str().unwrap_or_else(|| panic!("{} has no stdout", path.display())).to_string()
+}
+
+/// Runs the real `capwasi` binary with `args`. The environment is the test's (the guest sees
+/// none of it unless `--env` says so), so the compile cache under `$HOME` serves repeated runs.
+pub fn capwasi(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_capwasi")).args(args).output().expect("run capwasi")
 }

@@ -1,0 +1,3 @@
+module capwasi.test/go-tests
+
+go 1.27

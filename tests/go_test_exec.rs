@@ -15,11 +15,13 @@ fn exec_command() -> String {
     format!("'{}' run --dir=/ --env PWD --env PATH --max-wasm-stack 8M", env!("CARGO_BIN_EXE_capwasi"))
 }
 
-/// `go test -count=1 -v -exec ... EXTRA ./...` in go-tests/, for wasip1.
+/// `go test -count=1 -v -trimpath -exec ... EXTRA ./...` in go-tests/, for wasip1. -count=1
+/// runs the tests every time (no cached result); -trimpath keeps the clone's path out of the
+/// test binary, so every clone builds the same bytes and capwasi's compile cache serves them.
 fn go_test(extra: &[&str]) -> Output {
     std::process::Command::new(repo("scripts/go"))
         .arg("test")
-        .args(["-count=1", "-v", "-exec", &exec_command()])
+        .args(["-count=1", "-v", "-trimpath", "-exec", &exec_command()])
         .args(extra)
         .arg("./...")
         .current_dir(repo("go-tests"))

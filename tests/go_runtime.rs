@@ -75,9 +75,9 @@ fn go_deep_recursion_traps_with_the_default_wasm_stack_and_runs_with_8m() {
 
 #[test]
 fn a_recursion_past_a_wasm_stack_larger_than_a_main_thread_traps_without_crashing() {
-    // 64 MiB of wasm stack is far more than the 8 MiB a process's main thread gets: the guest
+    // 32 MiB of wasm stack is four times the 8 MiB a process's main thread gets: the guest
     // runs on a thread with room for it, so running out is a trap (exit 134), not a crash.
-    let out = capwasi(&["run", "--max-wasm-stack", "64M", &go_guest("deep_recursion"), "100000000"]);
+    let out = capwasi(&["run", "--max-wasm-stack", "32M", &go_guest("deep_recursion"), "100000000"]);
     assert_eq!(out.status.code(), Some(134), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with("capwasi: the guest trapped: wasm trap: call stack exhausted\n"),

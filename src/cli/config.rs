@@ -50,7 +50,10 @@ pub struct ConfigError(pub String);
 
 impl RunConfig {
     /// Resolves `flags`, reading the host environment through `host_env`.
-    pub fn resolve(flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    /// wasmtime's `-W`/`-S` options apply first, onto the flags they stand for.
+    pub fn resolve(mut flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let wasmtime_options: Vec<_> = flags.wasm.drain(..).chain(flags.wasi.drain(..)).flatten().collect();
+        super::wasmtime_opts::apply(&wasmtime_options, &mut flags).map_err(ConfigError)?;
         let argv0 = match flags.argv0 {
             Some(name) => name,
             None => flags
@@ -69,13 +72,17 @@ impl RunConfig {
             env.extend(capwasi::utf8_host_env());
         }
         for entry in flags.envs {
-            match entry.split_once('=') {
-                Some((key, value)) => env.push((key.to_string(), value.to_string())),
-                None => {
-                    if let Some(value) = host_env(&entry) {
-                        env.push((entry, value));
-                    }
-                }
+            let (key, value) = match entry.split_once('=') {
+                Some((key, value)) => (key.to_string(), value.to_string()),
+                None => match host_env(&entry) {
+                    Some(value) => (entry, value),
+                    None => continue,
+                },
+            };
+            // A later --env replaces an earlier or inherited variable of the same name.
+            match env.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => env.push((key, value)),
             }
         }
         for (key, _) in &env {
@@ -251,6 +258,27 @@ mod tests {
             config.env,
             vec![("A".into(), "1".into()), ("HOME".into(), "/home/u".into()), ("B".into(), "x=y".into())]
         );
+    }
+
+    #[test]
+    fn a_later_env_replaces_an_earlier_or_inherited_one() {
+        let config = RunConfig::resolve(flags(&["--env", "A=1", "--env", "B=2", "--env", "A=3", "m.wasm"]), |_| None);
+        assert_eq!(config.unwrap().env, vec![("A".into(), "3".into()), ("B".into(), "2".into())]);
+        let path = std::env::var("PATH").expect("the test has PATH");
+        let config = RunConfig::resolve(flags(&["-S", "inherit-env", "--env", "PATH=/x", "m.wasm"]), |_| None).unwrap();
+        assert_eq!(config.env.iter().filter(|(k, _)| k == "PATH").collect::<Vec<_>>(), [&("PATH".into(), "/x".into())]);
+        assert_ne!(path, "/x");
+    }
+
+    #[test]
+    fn wasmtime_options_set_the_flags_they_stand_for() {
+        let args = ["-W", "max-wasm-stack=8388608,max-memory-size=0x10000", "-S", "tcplisten=127.0.0.1:9", "m.wasm"];
+        let config = RunConfig::resolve(flags(&args), |_| None).unwrap();
+        assert_eq!(config.limits, Limits::new().max_memory(65536).max_wasm_stack(8 << 20));
+        assert_eq!(config.tcplisten, ["127.0.0.1:9".parse().unwrap()]);
+        let late =
+            RunConfig::resolve(flags(&["-W", "max-wasm-stack=4096", "--max-wasm-stack", "8M", "m.wasm"]), |_| None);
+        assert_eq!(late.unwrap().limits.wasm_stack(), 4096, "a -W option overrides the flag");
     }
 
     #[test]

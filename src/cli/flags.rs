@@ -6,6 +6,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::wasmtime_opts::{Group, GroupParser, Setting};
+
+/// `capwasi run --help` groups its flags under these headings.
+const PREOPENS: &str = "Preopens (what the guest may reach)";
+const ENVIRONMENT: &str = "Environment and arguments";
+const LIMITS: &str = "Limits";
+const MODULE: &str = "Module and compilation";
+const DEBUGGING: &str = "Debugging";
+const WASMTIME: &str = "wasmtime run options (-W help, -S help list them)";
+
 /// The exit-code contract, shown in `--help` and the README.
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -56,13 +66,13 @@ pub struct RunFlags {
     /// Hand the guest a host directory: `HOST` (guest name as written),
     /// `HOST::GUEST`, or `HOST::GUEST::ro` (read-only: every change is refused
     /// with ENOTCAPABLE).
-    #[arg(long = "dir", value_name = "HOST[::GUEST[::ro]]")]
+    #[arg(long = "dir", value_name = "HOST[::GUEST[::ro]]", help_heading = PREOPENS)]
     pub dirs: Vec<String>,
 
     /// Hand the guest a host directory under another name: `GUEST::HOST`, or the
     /// older `GUEST:HOST` (`--mapdir=/tmp:/var/tmp`: guest /tmp is host /var/tmp).
     /// A `::ro` suffix makes it read-only.
-    #[arg(long = "mapdir", value_name = "GUEST::HOST")]
+    #[arg(long = "mapdir", value_name = "GUEST::HOST", help_heading = PREOPENS)]
     pub mapdirs: Vec<String>,
 
     /// Hand the guest a TCP socket listening on ADDR:PORT (`127.0.0.1:8080`,
@@ -71,7 +81,7 @@ pub struct RunFlags {
     /// the `--listenfd` ones first, then these in order, all before the
     /// `--dir`/`--mapdir` preopens (wasi-libc still finds those: a socket
     /// reports preopen type `socket`, which it skips).
-    #[arg(long = "tcplisten", value_name = "ADDR:PORT")]
+    #[arg(long = "tcplisten", value_name = "ADDR:PORT", help_heading = PREOPENS)]
     pub tcplisten: Vec<String>,
 
     /// Adopt the listening sockets the parent passed systemd-style: when
@@ -79,60 +89,73 @@ pub struct RunFlags {
     /// each a listening TCP or Unix-domain socket, become the guest's first
     /// sockets (fd 3, 4, ...), in order. Without LISTEN_FDS for this process it
     /// is a usage error. The sockets are switched to blocking mode.
-    #[arg(long)]
+    #[arg(long, help_heading = PREOPENS)]
     pub listenfd: bool,
 
     /// Set an environment variable for the guest (`K=V`), or pass one of the
     /// host's through (`K`). The guest gets no host variables otherwise.
-    #[arg(long = "env", value_name = "K[=V]")]
+    #[arg(long = "env", value_name = "K[=V]", help_heading = ENVIRONMENT)]
     pub envs: Vec<String>,
 
     /// Pass the host's whole environment to the guest.
-    #[arg(long)]
+    #[arg(long, help_heading = ENVIRONMENT)]
     pub inherit_env: bool,
 
     /// The guest's argv[0] (default: the module's file name).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = ENVIRONMENT)]
     pub argv0: Option<String>,
 
     /// Call this export instead of `_start`; the arguments after FILE are its
     /// parameters, and its results are printed.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = MODULE)]
     pub invoke: Option<String>,
 
     /// Hold at most N descriptors open at once (stdio and preopens included);
     /// past it, opens fail with EMFILE.
-    #[arg(long, value_name = "N", default_value_t = capwasi::DEFAULT_MAX_FDS)]
+    #[arg(long, value_name = "N", default_value_t = capwasi::DEFAULT_MAX_FDS, help_heading = LIMITS)]
     pub max_fds: u32,
 
     /// Cap the guest's linear memory, in bytes (suffixes K, M, G allowed).
-    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, help_heading = LIMITS)]
     pub max_memory: Option<u64>,
 
     /// Let wasm code use up to SIZE bytes of stack (suffixes K, M, G; default
     /// 512K); deeper calls trap with "call stack exhausted". Go's own runner
     /// gives Go programs 8M.
-    #[arg(long, value_name = "SIZE", value_parser = parse_stack_size)]
+    #[arg(long, value_name = "SIZE", value_parser = parse_stack_size, help_heading = LIMITS)]
     pub max_wasm_stack: Option<usize>,
 
     /// Imports capwasi does not provide become functions that trap when called,
     /// instead of an error before the guest starts.
-    #[arg(long)]
+    #[arg(long, help_heading = MODULE)]
     pub trap_unknown_imports: bool,
 
     /// Print every preview1 call and its result on stderr.
-    #[arg(long)]
+    #[arg(long, help_heading = DEBUGGING)]
     pub trace: bool,
 
     /// Compile without the on-disk cache of compiled modules
     /// (`$XDG_CACHE_HOME/capwasi`, else `~/.cache/capwasi`).
-    #[arg(long)]
+    #[arg(long, help_heading = MODULE)]
     pub no_cache: bool,
 
     /// Allow running a precompiled `.cwasm` from `capwasi compile`. It is
     /// native code that runs unchecked: use it only for files you trust.
-    #[arg(long)]
+    #[arg(long, help_heading = MODULE)]
     pub allow_precompiled: bool,
+
+    /// wasmtime's wasm options (`-W max-wasm-stack=8388608`): each sets the
+    /// capwasi flag of the same meaning, is accepted and ignored if it changes
+    /// nothing for a preview1 module, or is refused. `-W help` lists them.
+    #[arg(short = 'W', long = "wasm", value_name = "KEY[=VAL][,..]", help_heading = WASMTIME,
+          value_parser = GroupParser(Group::Wasm))]
+    pub wasm: Vec<Vec<Setting>>,
+
+    /// wasmtime's WASI options (`-S inherit-env`, `-S tcplisten=ADDR:PORT`), as
+    /// `-W`. `-S help` lists them.
+    #[arg(short = 'S', long = "wasi", value_name = "KEY[=VAL][,..]", help_heading = WASMTIME,
+          value_parser = GroupParser(Group::Wasi))]
+    pub wasi: Vec<Vec<Setting>>,
 
     /// The module (binary `.wasm`, text `.wat`, or with --allow-precompiled a `.cwasm`).
     #[arg(value_name = "FILE")]
@@ -160,11 +183,15 @@ pub(super) fn parse_size(text: &str) -> Result<u64, String> {
 
 /// A positive size that fits this machine's address space, as `--max-wasm-stack` takes.
 fn parse_stack_size(text: &str) -> Result<usize, String> {
-    parse_size(text)?
-        .try_into()
-        .ok()
-        .filter(|&bytes: &usize| bytes > 0 && bytes <= MAX_WASM_STACK)
-        .ok_or_else(|| format!("'{text}' is not a stack size: give one from 1 byte to 1G (examples: 8M, 64M)"))
+    check_stack_size(parse_size(text)?)
+        .map_err(|_| format!("'{text}' is not a stack size: give one from 1 byte to 1G (examples: 8M, 64M)"))
+}
+
+/// `bytes` as a wasm stack size: from 1 byte to [`MAX_WASM_STACK`].
+pub(super) fn check_stack_size(bytes: u64) -> Result<usize, String> {
+    usize::try_from(bytes).ok().filter(|&bytes| bytes > 0 && bytes <= MAX_WASM_STACK).ok_or_else(|| {
+        format!("{bytes} bytes is not a stack size: give one from 1 byte to 1G ({MAX_WASM_STACK} bytes)")
+    })
 }
 
 /// The largest `--max-wasm-stack`: far beyond any real program's need, and small enough
@@ -202,17 +229,20 @@ fn module_position(args: &[OsString]) -> Option<usize> {
         if token == "--" {
             return None;
         }
+        let takes_value = |arg: Option<&clap::Arg>| arg.is_some_and(|a| a.get_action().takes_values());
         if let Some(long) = token.strip_prefix("--") {
-            if !long.contains('=') {
-                let takes_value = run
-                    .get_arguments()
-                    .find(|a| a.get_long() == Some(long))
-                    .is_some_and(|a| a.get_action().takes_values());
-                if takes_value {
-                    i += 1;
-                }
+            if !long.contains('=') && takes_value(run.get_arguments().find(|a| a.get_long() == Some(long))) {
+                i += 1;
             }
-        } else if !(token.starts_with('-') && token.len() > 1) {
+        } else if let Some(short) = token.strip_prefix('-').filter(|s| !s.is_empty()) {
+            // `-W KEY=VAL` takes the next token; `-WKEY=VAL` is one.
+            let mut chars = short.chars();
+            if let (Some(c), None) = (chars.next(), chars.next())
+                && takes_value(run.get_arguments().find(|a| a.get_short() == Some(c)))
+            {
+                i += 1;
+            }
+        } else {
             return Some(i);
         }
         i += 1;
@@ -245,6 +275,14 @@ mod tests {
         let flags = parse_run(&["run", "demo.wasm", "--dir", "x", "-h", "--env=A"]);
         assert_eq!(flags.args, ["--dir", "x", "-h", "--env=A"].map(OsString::from));
         assert!(flags.dirs.is_empty());
+    }
+
+    #[test]
+    fn wasmtimes_short_options_take_a_value_before_the_module() {
+        let flags = parse_run(&["run", "-W", "max-wasm-stack=8388608", "-Sinherit-env", "m.wasm", "-W", "x"]);
+        assert_eq!(flags.module, PathBuf::from("m.wasm"));
+        assert_eq!(flags.args, ["-W", "x"].map(OsString::from));
+        assert_eq!(format!("{:?}", (flags.wasm, flags.wasi)), "([[-W max-wasm-stack=8388608]], [[-S inherit-env]])");
     }
 
     #[test]

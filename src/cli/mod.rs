@@ -7,6 +7,7 @@ pub mod flags;
 pub mod run;
 pub mod test;
 pub mod trace;
+pub mod wasmtime_opts;
 
 use std::process::ExitCode;
 

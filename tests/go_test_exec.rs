@@ -3,6 +3,9 @@
 //! the host's `/` (the package directory and `t.TempDir` live there), `PWD` (set by `go test`
 //! to the package directory) and `PATH`, and an 8 MiB wasm stack. The package is
 //! go-tests/wordcount; its test reads a fixture from `testdata/`. Go comes from scripts/go.
+//!
+//! And Go's own runner itself, with capwasi standing in for `wasmtime` on PATH: the script
+//! runs `wasmtime run --dir=/ --env PWD=... --env PATH=... -W max-wasm-stack=8388608`.
 
 mod common;
 
@@ -15,21 +18,42 @@ fn exec_command() -> String {
     format!("'{}' run --dir=/ --env PWD --env PATH --max-wasm-stack 8M", env!("CARGO_BIN_EXE_capwasi"))
 }
 
-/// `go test -count=1 -v -trimpath -exec ... EXTRA ./...` in go-tests/, for wasip1. -count=1
-/// runs the tests every time (no cached result); -trimpath keeps the clone's path out of the
-/// test binary, so every clone builds the same bytes and capwasi's compile cache serves them.
+/// `go test -count=1 -v -trimpath -exec ... EXTRA ./...` in go-tests/, for wasip1.
 fn go_test(extra: &[&str]) -> Output {
-    std::process::Command::new(repo("scripts/go"))
+    go_test_with(&["-exec", &exec_command()], extra, &[])
+}
+
+/// `go test -count=1 -v -trimpath RUNNER EXTRA ./...` in go-tests/, for wasip1, with the
+/// variables `env` added. -count=1 runs the tests every time (no cached result); -trimpath keeps the
+/// clone's path out of the test binary, so every clone builds the same bytes and capwasi's
+/// compile cache serves them.
+fn go_test_with(runner: &[&str], extra: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Output {
+    let mut command = std::process::Command::new(repo("scripts/go"));
+    command
         .arg("test")
-        .args(["-count=1", "-v", "-trimpath", "-exec", &exec_command()])
+        .args(["-count=1", "-v", "-trimpath"])
+        .args(runner)
         .args(extra)
         .arg("./...")
         .current_dir(repo("go-tests"))
         .env("GOOS", "wasip1")
         .env("GOARCH", "wasm")
         .env_remove("GOFLAGS")
-        .output()
-        .expect("run scripts/go (scripts/setup installs Go)")
+        .envs(env.iter().copied());
+    command.output().expect("run scripts/go (scripts/setup installs Go)")
+}
+
+/// A PATH on which `wasmtime` is this build of capwasi, followed by `$GOROOT/lib/wasm` (where
+/// Go keeps `go_wasip1_wasm_exec`, which `go test` finds by name) and the test's own PATH.
+/// The returned directory holds the link; keep it alive while PATH is in use.
+fn path_with_capwasi_as_wasmtime() -> (tempfile::TempDir, std::ffi::OsString) {
+    let out = std::process::Command::new(repo("scripts/go")).args(["env", "GOROOT"]).output().expect("go env");
+    let goroot = String::from_utf8(out.stdout).expect("GOROOT is UTF-8");
+    let bin = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_capwasi"), bin.path().join("wasmtime")).expect("link wasmtime");
+    let mut dirs = vec![bin.path().to_path_buf(), std::path::Path::new(goroot.trim()).join("lib/wasm")];
+    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    (bin, std::env::join_paths(dirs).expect("PATH"))
 }
 
 fn text(out: &Output) -> String {
@@ -55,4 +79,25 @@ fn a_failing_go_test_under_capwasi_fails_go_test() {
     assert!(text.contains("want 2 (this test fails on purpose)"), "{text}");
     assert!(text.contains("--- PASS: TestCountsTheWordsOfAFixture ("), "the others still pass: {text}");
     assert!(text.contains("\nFAIL\tcapwasi.test/go-tests/wordcount\t"), "{text}");
+}
+
+/// Go's documented way (`export PATH=$PATH:$(go env GOROOT)/lib/wasm`): `go test` runs the
+/// test binary through `go_wasip1_wasm_exec`, which runs `wasmtime run ... -W
+/// max-wasm-stack=8388608` (GOWASIRUNTIME=wasmtime); here `wasmtime` is capwasi.
+#[test]
+fn gos_own_exec_script_runs_tests_with_capwasi_as_wasmtime() {
+    let (_bin, path) = path_with_capwasi_as_wasmtime();
+    let env = [("PATH", path.as_os_str()), ("GOWASIRUNTIME", "wasmtime".as_ref())];
+    let out = go_test_with(&[], &[], &env);
+    let output = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{output}");
+    assert!(output.contains("--- PASS: TestCountsTheWordsOfAFixture ("), "{output}");
+    assert!(output.contains("--- PASS: TestCountsAFileWrittenToATempDir ("), "{output}");
+    assert!(output.contains("\nok  \tcapwasi.test/go-tests/wordcount\t"), "{output}");
+
+    let out = go_test_with(&[], &["-tags", "failing"], &env);
+    let output = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{output}");
+    assert!(output.contains("--- FAIL: TestFailsOnPurpose ("), "{output}");
+    assert!(output.contains("\nFAIL\tcapwasi.test/go-tests/wordcount\t"), "{output}");
 }

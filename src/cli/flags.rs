@@ -47,6 +47,10 @@ pub enum Command {
     Test(super::test::TestFlags),
     /// Compile a module ahead of time into a `.cwasm` for `run --allow-precompiled`.
     Compile(CompileFlags),
+    /// Let the Linux kernel run preview1 modules directly (`./hello.wasm`),
+    /// through binfmt_misc.
+    #[command(subcommand)]
+    Binfmt(super::binfmt::BinfmtCommand),
 }
 
 /// Flags of `capwasi compile`.
@@ -199,12 +203,19 @@ pub(super) fn check_stack_size(bytes: u64) -> Result<usize, String> {
 const MAX_WASM_STACK: usize = 1 << 30;
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
-const SUBCOMMANDS: &[&str] = &["run", "compile", "test", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] = &["run", "compile", "test", "binfmt", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
 /// not a subcommand, and `--` before the module so that everything after it
-/// (`-h` included) reaches the guest untouched.
+/// (`-h` included) reaches the guest untouched. Called as
+/// [`super::binfmt::INTERPRETER`] (the link the kernel runs), it is
+/// `capwasi binfmt exec PROGRAM ARGV0 ARGS...`.
 pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let called_as = argv.first().map(std::path::Path::new).and_then(|p| p.file_name());
+    if called_as.is_some_and(|name| name == super::binfmt::INTERPRETER) {
+        argv.splice(0..1, ["capwasi", "binfmt", "exec", "--"].map(OsString::from));
+        return Cli::try_parse_from(argv);
+    }
     let first = argv.get(1).and_then(|a| a.to_str());
     if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
         argv.insert(1, "run".into());
@@ -283,6 +294,16 @@ mod tests {
         assert_eq!(flags.module, PathBuf::from("m.wasm"));
         assert_eq!(flags.args, ["-W", "x"].map(OsString::from));
         assert_eq!(format!("{:?}", (flags.wasm, flags.wasi)), "([[-W max-wasm-stack=8388608]], [[-S inherit-env]])");
+    }
+
+    #[test]
+    fn called_as_the_binfmt_interpreter_it_runs_the_program_it_is_given() {
+        let argv = ["/usr/bin/capwasi-binfmt", "/tmp/hello.wasm", "./hello.wasm", "--help"];
+        let cli = parse(argv.iter().map(OsString::from).collect()).expect("parses");
+        assert_eq!(
+            format!("{:?}", cli.command),
+            r#"Binfmt(Exec(ExecFlags { program: "/tmp/hello.wasm", argv0: "./hello.wasm", args: ["--help"] }))"#
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The `capwasi` command line: flags (`flags.rs`) -> resolved configuration
 //! (`config.rs`) -> run (`run.rs`), and the exit-code contract.
 
+pub mod binfmt;
 pub mod cache;
 pub mod config;
 pub mod flags;
@@ -34,29 +35,8 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Test(flags) => test::main(flags),
-        Command::Run(flags) => {
-            if flags.trace {
-                trace::install();
-            }
-            let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
-                Ok(config) => config,
-                Err(e) => {
-                    eprintln!("capwasi: {e}");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            };
-            match run::run(config) {
-                Ok(run::Outcome::Exited(code)) => exit_with(code),
-                Ok(run::Outcome::Trapped(trap)) => {
-                    eprintln!("{}", run::trap_report(&trap));
-                    ExitCode::from(EXIT_TRAP)
-                }
-                Err(e) => {
-                    eprintln!("capwasi: {e:#}");
-                    ExitCode::from(EXIT_HOST_ERROR)
-                }
-            }
-        }
+        Command::Run(flags) => run_command(flags),
+        Command::Binfmt(command) => binfmt::main(command),
         Command::Compile(flags) => {
             let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
             match run::engine(&capwasi::limits::Limits::new())
@@ -68,6 +48,31 @@ pub fn main() -> ExitCode {
                     ExitCode::from(EXIT_HOST_ERROR)
                 }
             }
+        }
+    }
+}
+
+/// `capwasi run` with `flags`: resolve, run, and the exit status of the outcome.
+fn run_command(flags: flags::RunFlags) -> ExitCode {
+    if flags.trace {
+        trace::install();
+    }
+    let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("capwasi: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match run::run(config) {
+        Ok(run::Outcome::Exited(code)) => exit_with(code),
+        Ok(run::Outcome::Trapped(trap)) => {
+            eprintln!("{}", run::trap_report(&trap));
+            ExitCode::from(EXIT_TRAP)
+        }
+        Err(e) => {
+            eprintln!("capwasi: {e:#}");
+            ExitCode::from(EXIT_HOST_ERROR)
         }
     }
 }

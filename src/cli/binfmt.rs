@@ -1,0 +1,339 @@
+//! `capwasi binfmt install|uninstall|status|print|exec`: lets Linux run
+//! preview1 modules directly (`./hello.wasm`) through binfmt_misc.
+//!
+//! The registration matches the 8-byte header of a preview1 module, `\0asm`
+//! and version 1 (`\x01\0\0\0`), with a full mask: components carry another
+//! version field (`\x0d\0\x01\0`) and are not claimed. The kernel cannot pass
+//! flags to an interpreter, so the interpreter is [`INTERPRETER`], a link to
+//! capwasi beside it: called by that name, capwasi runs
+//! `capwasi binfmt exec PROGRAM ARGV0 ARGS...` (the registration's `P` flag
+//! makes the kernel pass the program's own argv[0] after its path).
+//!
+//! `exec` applies the default policy: the current directory preopened as `.`,
+//! and no environment unless `CAPWASI_ENV` names variables to pass
+//! (`CAPWASI_ENV=HOME,LANG`).
+
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::flags::RunFlags;
+use super::{EXIT_HOST_ERROR, EXIT_USAGE};
+
+/// The file name capwasi answers to as the binfmt interpreter.
+pub const INTERPRETER: &str = "capwasi-binfmt";
+
+/// Where binfmt_misc is mounted.
+const BINFMT_DIR: &str = "/proc/sys/fs/binfmt_misc";
+
+/// The header of a preview1 module: the wasm magic and version 1.
+const MAGIC: [u8; 8] = *b"\0asm\x01\0\0\0";
+
+/// The variable naming the host variables a program run through binfmt sees.
+pub const ENV_VAR: &str = "CAPWASI_ENV";
+
+#[derive(Subcommand, Debug)]
+pub enum BinfmtCommand {
+    /// Register capwasi for preview1 modules (needs root and binfmt_misc mounted),
+    /// creating the `capwasi-binfmt` link beside capwasi that the kernel runs.
+    Install(NameFlags),
+    /// Remove the registration (and the link, when no registration uses it).
+    Uninstall(NameFlags),
+    /// Say whether capwasi is registered as `install` would register it.
+    /// Exit status 0 if so, 1 if not.
+    Status(NameFlags),
+    /// Print the registration line `install` writes to
+    /// /proc/sys/fs/binfmt_misc/register.
+    Print(NameFlags),
+    /// Run PROGRAM as the registration does: the current directory preopened
+    /// as `.`, no environment unless CAPWASI_ENV names variables (`HOME,LANG`).
+    /// The kernel calls this through the `capwasi-binfmt` link.
+    Exec(ExecFlags),
+}
+
+#[derive(Args, Debug)]
+pub struct NameFlags {
+    /// The registration's name (its file in /proc/sys/fs/binfmt_misc).
+    #[arg(long, default_value = "capwasi", value_parser = check_name)]
+    pub name: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecFlags {
+    /// The module to run.
+    #[arg(value_name = "PROGRAM")]
+    pub program: PathBuf,
+    /// The guest's argv[0] (the kernel passes the name the program was run by).
+    #[arg(value_name = "ARGV0")]
+    pub argv0: OsString,
+    /// Arguments for the guest, passed verbatim.
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<OsString>,
+}
+
+/// A registration name binfmt_misc takes, and that cannot be one of its control files.
+fn check_name(name: &str) -> Result<String, String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && ![".", "..", "register", "status"].contains(&name);
+    ok.then(|| name.to_string())
+        .ok_or_else(|| format!("'{name}' is not a registration name: use letters, digits, '.', '_' and '-'"))
+}
+
+/// The run flags of `exec`: the default policy, with `CAPWASI_ENV` read through `host_env`.
+pub fn exec_flags(exec: ExecFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<RunFlags, String> {
+    let mut envs = Vec::new();
+    for name in host_env(ENV_VAR).unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if name.contains('=') {
+            return Err(format!("{ENV_VAR} names host variables to pass (HOME,LANG): '{name}' is not a name"));
+        }
+        envs.push(name.to_string());
+    }
+    let argv0 = exec.argv0.into_string().map_err(|a| format!("argv[0] {a:?} is not valid UTF-8"))?;
+    Ok(RunFlags {
+        dirs: vec![".".into()],
+        envs,
+        argv0: Some(argv0),
+        module: exec.program,
+        args: exec.args,
+        max_fds: capwasi::DEFAULT_MAX_FDS,
+        ..RunFlags::default()
+    })
+}
+
+/// The link the kernel runs: [`INTERPRETER`] beside this capwasi, and capwasi itself.
+fn interpreter() -> Result<(PathBuf, PathBuf), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find capwasi's own path: {e}"))?;
+    let dir = exe.parent().ok_or("capwasi's own path has no directory")?;
+    Ok((dir.join(INTERPRETER), exe))
+}
+
+/// The line written to `register`: `:NAME:M::MAGIC:MASK:INTERPRETER:P`.
+fn registration(name: &str, interpreter: &Path) -> Result<String, String> {
+    let path = interpreter.to_str().filter(|p| !p.contains([':', '\n'])).ok_or_else(|| {
+        format!(
+            "{}: binfmt_misc cannot register an interpreter path that is not UTF-8 or has ':'",
+            interpreter.display()
+        )
+    })?;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("\\x{b:02x}")).collect::<String>();
+    let magic: String =
+        MAGIC.iter().map(|&b| if b.is_ascii_alphabetic() { (b as char).to_string() } else { hex(&[b]) }).collect();
+    Ok(format!(":{name}:M::{magic}:{}:{path}:P", hex(&[0xff; 8])))
+}
+
+/// What the kernel shows in `/proc/sys/fs/binfmt_misc/NAME` for our registration.
+fn expected_entry(interpreter: &Path) -> Vec<String> {
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    vec![
+        "enabled".into(),
+        format!("interpreter {}", interpreter.display()),
+        "flags: P".into(),
+        "offset 0".into(),
+        format!("magic {}", hex(&MAGIC)),
+        format!("mask {}", hex(&[0xff; 8])),
+    ]
+}
+
+pub fn main(command: BinfmtCommand) -> ExitCode {
+    let result = match command {
+        BinfmtCommand::Print(flags) => print(&flags.name),
+        BinfmtCommand::Install(flags) => install(&flags.name),
+        BinfmtCommand::Uninstall(flags) => uninstall(&flags.name),
+        BinfmtCommand::Status(flags) => status(&flags.name),
+        BinfmtCommand::Exec(exec) => {
+            return match exec_flags(exec, |k| std::env::var(k).ok()) {
+                Ok(flags) => super::run_command(flags),
+                Err(e) => {
+                    eprintln!("capwasi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            };
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("capwasi: {e}");
+            ExitCode::from(EXIT_HOST_ERROR)
+        }
+    }
+}
+
+fn print(name: &str) -> Result<(), String> {
+    let (link, exe) = interpreter()?;
+    println!("{}", registration(name, &link)?);
+    eprintln!(
+        "# The kernel runs {link} (a link to {exe}, which `capwasi binfmt install` creates).\n\
+         # To register by hand, as root: ln -sf {exe} {link} && capwasi binfmt print > {BINFMT_DIR}/register",
+        link = link.display(),
+        exe = exe.display()
+    );
+    Ok(())
+}
+
+/// Why binfmt_misc cannot be used here, with what to run instead; None if it can.
+fn not_mounted() -> Option<String> {
+    let register = Path::new(BINFMT_DIR).join("register");
+    (!register.exists()).then(|| {
+        format!(
+            "binfmt_misc is not mounted at {BINFMT_DIR}: mount it as root with \
+             `mount -t binfmt_misc binfmt_misc {BINFMT_DIR}`, then run this again"
+        )
+    })
+}
+
+fn install(name: &str) -> Result<(), String> {
+    let (link, exe) = interpreter()?;
+    let line = registration(name, &link)?;
+    if let Some(why) = not_mounted() {
+        return Err(why);
+    }
+    make_link(&link, &exe)?;
+    let entry = Path::new(BINFMT_DIR).join(name);
+    if entry.exists() {
+        // Re-registering replaces: binfmt_misc refuses a name that is taken.
+        write_control(&entry, "-1", &again("install", name))?;
+    }
+    write_control(&Path::new(BINFMT_DIR).join("register"), &line, &again("install", name))?;
+    println!(
+        "registered '{name}': preview1 modules with the execute bit now run under capwasi ({}),\n\
+         with the current directory preopened as `.` and no environment unless {ENV_VAR} names variables",
+        link.display()
+    );
+    Ok(())
+}
+
+/// Creates `link` -> `exe`, or checks an existing one points there.
+fn make_link(link: &Path, exe: &Path) -> Result<(), String> {
+    match std::fs::read_link(link) {
+        Ok(target) if target == exe => return Ok(()),
+        Ok(_) => std::fs::remove_file(link).map_err(|e| format!("cannot replace {}: {e}", link.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => return Err(format!("{} exists and is not a link to capwasi: remove it first", link.display())),
+    }
+    std::os::unix::fs::symlink(exe, link)
+        .map_err(|e| format!("cannot create the interpreter link {} -> {}: {e}", link.display(), exe.display()))
+}
+
+/// The command line that repeats `binfmt SUBCOMMAND` for registration `name` as root.
+fn again(subcommand: &str, name: &str) -> String {
+    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "capwasi".into());
+    let name = if name == "capwasi" { String::new() } else { format!(" --name {name}") };
+    format!("sudo {exe} binfmt {subcommand}{name}")
+}
+
+/// Writes one command to a binfmt_misc control file; a refusal says to run `retry`.
+fn write_control(path: &Path, text: &str, retry: &str) -> Result<(), String> {
+    let result = std::fs::OpenOptions::new().write(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
+    result.map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!("permission denied writing {}: binfmt_misc needs root; run `{retry}`", path.display())
+        }
+        _ => format!("cannot write {}: {e}", path.display()),
+    })
+}
+
+fn uninstall(name: &str) -> Result<(), String> {
+    let (link, exe) = interpreter()?;
+    if let Some(why) = not_mounted() {
+        return Err(why);
+    }
+    let entry = Path::new(BINFMT_DIR).join(name);
+    if entry.exists() {
+        write_control(&entry, "-1", &again("uninstall", name))?;
+        println!("removed the binfmt_misc registration '{name}'");
+    } else {
+        println!("no binfmt_misc registration named '{name}'");
+    }
+    let ours = std::fs::read_link(&link).is_ok_and(|target| target == exe);
+    if ours && !registrations_using(&link) {
+        std::fs::remove_file(&link).map_err(|e| format!("cannot remove {}: {e}", link.display()))?;
+    }
+    Ok(())
+}
+
+/// Whether any binfmt_misc registration runs `interpreter`.
+fn registrations_using(interpreter: &Path) -> bool {
+    let wanted = format!("interpreter {}", interpreter.display());
+    let Ok(entries) = std::fs::read_dir(BINFMT_DIR) else { return false };
+    entries
+        .flatten()
+        .filter(|e| !matches!(e.file_name().to_str(), Some("register" | "status")))
+        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|text| text.lines().any(|line| line == wanted)))
+}
+
+fn status(name: &str) -> Result<(), String> {
+    let (link, exe) = interpreter()?;
+    if let Some(why) = not_mounted() {
+        return Err(why);
+    }
+    let entry = Path::new(BINFMT_DIR).join(name);
+    let text = match std::fs::read_to_string(&entry) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("'{name}' is not registered: run `{}`", again("install", name)));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", entry.display())),
+    };
+    let shown: Vec<&str> = text.lines().collect();
+    let expected = expected_entry(&link);
+    let differs: Vec<&String> = expected.iter().filter(|line| !shown.contains(&line.as_str())).collect();
+    println!("{}:\n  {}", entry.display(), shown.join("\n  "));
+    if !differs.is_empty() {
+        let differs = differs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ");
+        return Err(format!(
+            "'{name}' is not registered as `capwasi binfmt install` would (expected {differs}): run `{}`",
+            again("install", name)
+        ));
+    }
+    match std::fs::read_link(&link) {
+        Ok(target) if target == exe => {
+            println!("{} -> {}: preview1 modules run under this capwasi", link.display(), exe.display());
+            Ok(())
+        }
+        _ => Err(format!(
+            "{} is not a link to {}: run `{}` to recreate it",
+            link.display(),
+            exe.display(),
+            again("install", name)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registration_claims_only_the_preview1_module_header() {
+        assert_eq!(
+            registration("capwasi", Path::new("/usr/bin/capwasi-binfmt")).unwrap(),
+            r":capwasi:M::\x00asm\x01\x00\x00\x00:\xff\xff\xff\xff\xff\xff\xff\xff:/usr/bin/capwasi-binfmt:P"
+        );
+        assert!(registration("x", Path::new("/a:b/capwasi-binfmt")).is_err());
+    }
+
+    #[test]
+    fn registration_names_exclude_binfmt_misc_control_files() {
+        assert!(check_name("capwasi-test-12").is_ok());
+        for bad in ["", "register", "status", "..", "a/b", "a:b", "a b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_default_policy_preopens_the_current_directory_and_capwasi_env_names() {
+        let exec = |argv0: &str| ExecFlags { program: "p.wasm".into(), argv0: argv0.into(), args: vec!["-x".into()] };
+        let flags = exec_flags(exec("./p.wasm"), |_| None).unwrap();
+        assert_eq!((flags.dirs, flags.envs, flags.argv0), (vec![".".into()], vec![], Some("./p.wasm".into())));
+        assert_eq!(flags.args, ["-x"]);
+        let env = |k: &str| (k == ENV_VAR).then(|| "HOME, LANG,,".to_string());
+        assert_eq!(exec_flags(exec("p"), env).unwrap().envs, ["HOME", "LANG"]);
+        assert!(exec_flags(exec("p"), |_| Some("A=1".into())).is_err());
+    }
+}

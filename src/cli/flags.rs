@@ -51,6 +51,30 @@ pub enum Command {
     /// through binfmt_misc.
     #[command(subcommand)]
     Binfmt(super::binfmt::BinfmtCommand),
+    /// Print a completion script for SHELL (bash, zsh or fish) on stdout.
+    Completions(CompletionsFlags),
+    /// Print a manual page (roff) on stdout: capwasi(1), or a subcommand's
+    /// (`capwasi man run | man -l -`); `--out-dir` writes them all.
+    Man(ManFlags),
+}
+
+/// Flags of `capwasi completions`.
+#[derive(Args, Debug)]
+pub struct CompletionsFlags {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Flags of `capwasi man`.
+#[derive(Args, Debug)]
+pub struct ManFlags {
+    /// Print the page of this subcommand (`run`: capwasi-run(1)) instead of capwasi(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
+    pub command: Option<String>,
+    /// Write every page (capwasi.1, capwasi-run.1, ...) into DIR instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// Flags of `capwasi compile`.
@@ -203,7 +227,8 @@ pub(super) fn check_stack_size(bytes: u64) -> Result<usize, String> {
 const MAX_WASM_STACK: usize = 1 << 30;
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
-const SUBCOMMANDS: &[&str] = &["run", "compile", "test", "binfmt", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] =
+    &["run", "compile", "test", "binfmt", "completions", "man", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
 /// not a subcommand, and `--` before the module so that everything after it

@@ -5,6 +5,7 @@ pub mod binfmt;
 pub mod cache;
 pub mod config;
 pub mod flags;
+pub mod generate;
 pub mod run;
 pub mod test;
 pub mod trace;
@@ -37,6 +38,17 @@ pub fn main() -> ExitCode {
         Command::Test(flags) => test::main(flags),
         Command::Run(flags) => run_command(flags),
         Command::Binfmt(command) => binfmt::main(command),
+        Command::Completions(flags) => {
+            generate::completions(flags.shell);
+            ExitCode::SUCCESS
+        }
+        Command::Man(flags) => match generate::man(flags) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("capwasi: {e}");
+                ExitCode::from(EXIT_HOST_ERROR)
+            }
+        },
         Command::Compile(flags) => {
             let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
             match run::engine(&capwasi::limits::Limits::new())

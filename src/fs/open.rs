@@ -78,9 +78,7 @@ pub fn plain_name(path: &str) -> Option<&str> {
 pub fn open_at(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Opened> {
     let file = match open_plain_name_for_reading(dir, path, spec) {
         Some(opened) => opened?,
-        None if spec.directory && !spec.write => {
-            return open_dir_with_cap_std(dir, path, spec).map(Opened::Dir);
-        }
+        None if spec.directory => return open_dir_with_cap_std(dir, path, spec).map(Opened::Dir),
         None => open_with_cap_std(dir, path, spec)?,
     };
     // The open itself settles the type when it can: O_DIRECTORY succeeds only
@@ -134,25 +132,32 @@ fn open_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<File>
         .follow(if spec.follow { FollowSymlinks::Yes } else { FollowSymlinks::No });
     // Passed to the kernel as they are (see the module's doc). cap-std adds
     // the access mode, and the creation mode 0o666 whenever O_CREAT is set.
+    // (Directory opens, O_DIRECTORY, go to `open_dir_with_cap_std`.)
     let mut flags = OFlags::empty();
     flags.set(OFlags::CREATE, spec.create);
     flags.set(OFlags::EXCL, spec.create && spec.exclusive);
     flags.set(OFlags::TRUNC, spec.truncate);
     flags.set(OFlags::APPEND, spec.append);
-    // O_DIRECTORY lets the kernel check the type in the same openat, with no
-    // window between the check and the open.
-    flags.set(OFlags::DIRECTORY, spec.directory);
     opts.custom_flags(flags.bits() as i32);
-    dir.open_with(path, &opts)
+    dir.open_with(path, &opts).map_err(|e| {
+        // Linux answers EISDIR to O_CREAT on a path ending in `/`, as openat2
+        // does here. Without openat2, cap-std carries the slash as
+        // O_DIRECTORY, which with O_CREAT the kernel refuses with EINVAL.
+        let einval = e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error());
+        if spec.create && einval && path.ends_with('/') { rustix::io::Errno::ISDIR.into() } else { e }
+    })
 }
 
-/// A directory open (`O_DIRECTORY`) for reading, by cap-std's own `open_dir`: cap-std
+/// A directory open (`O_DIRECTORY`), by cap-std's own `open_dir`: cap-std
 /// then knows a directory is required and has the kernel check the type in
 /// the same open. Passing `O_DIRECTORY` to `open_with` as a custom flag hides
 /// that from cap-std, whose component-by-component route (Linux without
 /// openat2) then takes the ENOTDIR of a symlink opened with `O_NOFOLLOW` for
-/// the answer instead of following it.
+/// the answer instead of following it. A directory asked for writing is
+/// EISDIR, as Linux answers `O_DIRECTORY|O_RDWR` on one (and ENOTDIR, from
+/// `open_dir`, on anything else).
 fn open_dir_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<Dir> {
     use cap_fs_ext::DirExt;
-    if spec.follow { dir.open_dir(path) } else { dir.open_dir_nofollow(path) }
+    let opened = if spec.follow { dir.open_dir(path)? } else { dir.open_dir_nofollow(path)? };
+    if spec.write { Err(rustix::io::Errno::ISDIR.into()) } else { Ok(opened) }
 }

@@ -1,7 +1,8 @@
 // path_open answers as Linux open does for a trailing slash with O_CREAT and
 // for O_DIRECTORY through a symlink, whichever way cap-std resolves the path
-// (openat2, or component by component without it). fd 3 holds: file, dir/,
-// l_file -> file, l_dir -> dir, l_dangle -> missing.
+// (openat2, or component by component without it), and for O_TRUNC or O_CREAT
+// reaching a directory. fd 3 holds: file, dir/, l_file -> file, l_dir -> dir,
+// l_dir_slash -> dir/, l_dangle -> missing.
 #include "fs_util.h"
 
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
@@ -19,6 +20,9 @@ int main(void) {
     for (size_t i = 0; i < sizeof slashed / sizeof slashed[0]; i++) {
         row("O_CREAT", slashed[i], FOLLOW, __WASI_OFLAGS_CREAT, RW_RIGHTS);
     }
+    row("O_TRUNC, reading", "dir/", FOLLOW, __WASI_OFLAGS_TRUNC, RO_RIGHTS);
+    row("O_TRUNC, reading", "l_dir_slash", FOLLOW, __WASI_OFLAGS_TRUNC, RO_RIGHTS);
+    row("O_CREAT, reading", "l_dir_slash", FOLLOW, __WASI_OFLAGS_CREAT, RO_RIGHTS);
     row("O_DIRECTORY follow", "l_dir", FOLLOW, __WASI_OFLAGS_DIRECTORY, RO_RIGHTS);
     row("O_DIRECTORY follow, writing", "l_dir", FOLLOW, __WASI_OFLAGS_DIRECTORY, RW_RIGHTS);
     row("O_DIRECTORY follow, writing", "l_file", FOLLOW, __WASI_OFLAGS_DIRECTORY, RW_RIGHTS);

@@ -3,7 +3,8 @@
 //! (c-tests/fs_open.c) must give the same answers on that route, through the
 //! real command. Found by the differential fuzzer (fuzz/README.md): a
 //! directory opened through a symlink answered ENOTDIR there, O_CREAT on
-//! `name/` EINVAL instead of EISDIR.
+//! `name/` EINVAL instead of EISDIR, and O_TRUNC reaching a directory through
+//! `dir/` opened it.
 
 mod common;
 #[path = "../fuzz/no_openat2.rs"]
@@ -24,13 +25,14 @@ fn capwasi(spec: &str, guest_name: &str, openat2: bool) -> Output {
 }
 
 #[test]
-fn o_creat_on_a_trailing_slash_and_o_directory_through_a_symlink_answer_as_linux_with_or_without_openat2() {
+fn o_creat_or_o_trunc_on_a_directory_and_o_directory_through_a_symlink_answer_as_linux_with_or_without_openat2() {
     for openat2 in [true, false] {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("file"), "f").unwrap();
         std::fs::create_dir(tmp.path().join("dir")).unwrap();
         symlink("file", tmp.path().join("l_file")).unwrap();
         symlink("dir", tmp.path().join("l_dir")).unwrap();
+        symlink("dir/", tmp.path().join("l_dir_slash")).unwrap();
         symlink("missing", tmp.path().join("l_dangle")).unwrap();
         let out = capwasi(&format!("{}::/s", tmp.path().display()), "c-tests/fs_open_slash_dirlink", openat2);
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -42,6 +44,9 @@ O_CREAT dir/: ISDIR
 O_CREAT l_file/: ISDIR
 O_CREAT l_dir/: ISDIR
 O_CREAT l_dangle/: ISDIR
+O_TRUNC, reading dir/: ISDIR
+O_TRUNC, reading l_dir_slash: ISDIR
+O_CREAT, reading l_dir_slash: ISDIR
 O_DIRECTORY follow l_dir: SUCCESS
 O_DIRECTORY follow, writing l_dir: ISDIR
 O_DIRECTORY follow, writing l_file: NOTDIR
@@ -52,7 +57,7 @@ O_DIRECTORY, writing file: NOTDIR
         assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "openat2 {openat2}");
         let mut names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         names.sort();
-        assert_eq!(names, ["dir", "file", "l_dangle", "l_dir", "l_file"], "nothing was created");
+        assert_eq!(names, ["dir", "file", "l_dangle", "l_dir", "l_dir_slash", "l_file"], "nothing was created");
     }
 }
 

@@ -139,13 +139,21 @@ fn open_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<File>
     flags.set(OFlags::TRUNC, spec.truncate);
     flags.set(OFlags::APPEND, spec.append);
     opts.custom_flags(flags.bits() as i32);
-    dir.open_with(path, &opts).map_err(|e| {
+    let file = dir.open_with(path, &opts).map_err(|e| {
         // Linux answers EISDIR to O_CREAT on a path ending in `/`, as openat2
         // does here. Without openat2, cap-std carries the slash as
         // O_DIRECTORY, which with O_CREAT the kernel refuses with EINVAL.
         let einval = e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error());
         if spec.create && einval && path.ends_with('/') { rustix::io::Errno::ISDIR.into() } else { e }
-    })
+    })?;
+    // A directory reached with CREAT or TRUNC is EISDIR on Linux. Without
+    // openat2, cap-std opens a name that must be a directory (a trailing `/`,
+    // or a symlink to `dir/`) with O_PATH when it is not written, which drops
+    // those flags and would succeed.
+    if (spec.create || spec.truncate) && !spec.write && file.metadata()?.is_dir() {
+        return Err(rustix::io::Errno::ISDIR.into());
+    }
+    Ok(file)
 }
 
 /// A directory open (`O_DIRECTORY`), by cap-std's own `open_dir`: cap-std

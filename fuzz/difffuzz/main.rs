@@ -76,10 +76,13 @@ fn main() -> ExitCode {
         }
     }
     let rt = Runtimes { capwasi: found[0].clone(), wasmtime: found[1].clone() };
-    if let Err(e) = std::fs::create_dir_all(&args.out) {
-        eprintln!("difffuzz: cannot create {}: {e}", args.out.display());
-        return ExitCode::from(2);
-    }
+    let out = match std::fs::create_dir_all(&args.out).and_then(|()| args.out.canonicalize()) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("difffuzz: cannot create {}: {e}", args.out.display());
+            return ExitCode::from(2);
+        }
+    };
     let start = Instant::now();
     let (mut programs, mut calls, mut compared) = (0u64, 0usize, 0usize);
     let mut findings: BTreeMap<Kind, usize> = BTreeMap::new();
@@ -90,7 +93,7 @@ fn main() -> ExitCode {
         }
         let mut rng = StdRng::seed_from_u64(args.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ k);
         let program = program::Program::generate(&mut rng, args.calls);
-        let dir = args.out.join(format!("s{}-p{k}", args.seed));
+        let dir = out.join(format!("s{}-p{k}", args.seed));
         let _ = std::fs::remove_dir_all(&dir);
         let wat = dir.join("prog.wat");
         let runs = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&wat, program.to_wat())).and_then(|()| {
@@ -103,7 +106,31 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let verdict = compare::judge(&program, &runs, &rules);
+        if runs.iter().all(|(_, o)| o.stdout.is_empty()) {
+            let (_, o) = &runs[0];
+            eprintln!("difffuzz: program {k} printed nothing under any runtime: {}", o.stderr.trim());
+            return ExitCode::from(2);
+        }
+        let mut verdict = compare::judge(&program, &runs, &rules);
+        // An escape is confirmed by running the program again under that mode: the machine is
+        // shared, and something else walking the temporary directory moves atimes too.
+        let mut unconfirmed = Vec::new();
+        verdict.findings.retain(|f| {
+            if f.kind != Kind::Escape {
+                return true;
+            }
+            let again = Mode::ALL.iter().filter(|m| f.what.starts_with(&format!("{}:", m.name()))).all(|m| {
+                let rerun = run::run(&rt, *m, &dir, &wat, Duration::from_secs(20));
+                rerun.is_ok_and(|o| o.outside_before != o.outside_after || o.stdout.contains(compare::CANARY_HEX))
+            });
+            if !again {
+                unconfirmed.push(f.what.clone());
+            }
+            again
+        });
+        for what in unconfirmed {
+            println!("UNCONFIRMED ESCAPE (seed {} program {k}; not seen again when rerun): {what}", args.seed);
+        }
         programs += 1;
         calls += verdict.calls;
         compared += verdict.compared;

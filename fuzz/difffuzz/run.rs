@@ -58,13 +58,17 @@ pub struct Outcome {
     pub ro_after: BTreeMap<String, String>,
 }
 
-/// Runs `wat` (a file in `dir`) under `mode`, on a fresh tree `dir/<mode>`.
+/// Runs `wat` (a file in `dir`) under `mode`, on a fresh tree `dir/root<N>`, whose absolute
+/// link points at `dir/abs-canary`.
 pub fn run(rt: &Runtimes, mode: Mode, dir: &Path, wat: &Path, timeout: Duration) -> std::io::Result<Outcome> {
     // Roots of one length, so that the absolute symlink in each tree has one size.
     let root = dir.join(format!("root{}", mode as u8));
+    let abs = dir.join("abs-canary");
+    let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir(&root)?;
-    tree::lay_out(&root)?;
-    let outside_before = tree::outside(&root);
+    tree::lay_out(&root, &abs)?;
+    tree::abs_canary(&abs)?;
+    let outside_before = tree::outside(&root, &abs);
     let ro = mode == Mode::CapwasiReadOnly;
     let ro_before = if ro { tree::snapshot(&root.join("v"), &root, Detail::Unchanged) } else { BTreeMap::new() };
 
@@ -109,7 +113,7 @@ pub fn run(rt: &Runtimes, mode: Mode, dir: &Path, wat: &Path, timeout: Duration)
         std::thread::sleep(Duration::from_millis(2));
     };
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
-    let outside_after = tree::outside(&root);
+    let outside_after = tree::outside(&root, &abs);
     let mut sandbox = tree::snapshot(&root.join("w"), &root, Detail::Shape);
     for (k, v) in tree::snapshot(&root.join("v"), &root, Detail::Shape) {
         sandbox.insert(format!("v/{k}"), v);

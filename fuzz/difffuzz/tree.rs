@@ -8,10 +8,12 @@
 //!                                l_upup -> ../../outside/canary}, edir/, and symlinks:
 //!                                l_file -> file, l_dir -> dir, l_dir_slash -> dir/,
 //!                                l_out -> ../outside/canary, l_outdir -> ../outside,
-//!                                l_outdir_slash -> ../outside/, l_abs -> ROOT/outside/canary,
+//!                                l_outdir_slash -> ../outside/, l_abs -> ABS (below),
 //!                                l_dot -> ., l_dotdot -> .., l_loop -> l_loop,
 //!                                l_dangle -> missing, l_dangle_out -> ../outside/new
 //! ROOT/v/  (preopen /v, fd 4)    vfile, vdir/, l_w -> ../w/file
+//! ABS                            a canary beside the roots, one path for every run of a
+//!                                program, so that reading the absolute link gives one answer
 //! ```
 
 use std::collections::BTreeMap;
@@ -22,8 +24,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 pub const CANARY: &str = "CANARY-f00d-outside-the-sandbox";
 
-/// Lays the tree out under `root` (which must exist).
-pub fn lay_out(root: &Path) -> std::io::Result<()> {
+/// Lays the tree out under `root` (which must exist), `l_abs` pointing at `abs`.
+pub fn lay_out(root: &Path, abs: &Path) -> std::io::Result<()> {
     let mk = |p: &str| std::fs::create_dir_all(root.join(p));
     let file = |p: &str, s: &str| std::fs::write(root.join(p), s);
     let link = |target: &str, p: &str| symlink(target, root.join(p));
@@ -56,7 +58,7 @@ pub fn lay_out(root: &Path) -> std::io::Result<()> {
         }
         link(target, name)?;
     }
-    link(&root.join("outside/canary").to_string_lossy(), "w/l_abs")?;
+    link(&abs.to_string_lossy(), "w/l_abs")?;
     mk("v/vdir")?;
     file("v/vfile", "v\n")?;
     // Old times on everything outside the sandbox: the atime older than the mtime, so that any
@@ -65,6 +67,12 @@ pub fn lay_out(root: &Path) -> std::io::Result<()> {
         age(&root.join(path))?;
     }
     Ok(())
+}
+
+/// The canary the absolute link points at, made once per program.
+pub fn abs_canary(abs: &Path) -> std::io::Result<()> {
+    std::fs::write(abs, CANARY)?;
+    age(abs)
 }
 
 fn age(path: &Path) -> std::io::Result<()> {
@@ -149,12 +157,16 @@ fn content(path: &Path) -> String {
     }
 }
 
-/// The outside of the sandbox: everything under `root` but `w` and `v`, with atimes.
-pub fn outside(root: &Path) -> BTreeMap<String, String> {
+/// The outside of the sandbox: everything under `root` but `w` and `v`, and `abs`, with atimes.
+pub fn outside(root: &Path, abs: &Path) -> BTreeMap<String, String> {
     // The root itself first: listing it (e.g. through ..) moves its atime, and so does the walk.
     let root_times = std::fs::metadata(root).map(|md| format!("atime {} mtime {}", md.atime(), md.mtime()));
     let mut all = snapshot(root, root, Detail::Untouched);
     all.retain(|k, _| !(k == "w" || k == "v" || k.starts_with("w/") || k.starts_with("v/")));
     all.insert(".".into(), root_times.unwrap_or_default());
+    if let Ok(md) = std::fs::symlink_metadata(abs) {
+        let line = format!("file {:?} mtime {} ctime {}.{} atime {}", content(abs), md.mtime(), md.ctime(), md.ctime_nsec(), md.atime());
+        all.insert("ABS".into(), line);
+    }
     all
 }

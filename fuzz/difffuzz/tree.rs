@@ -165,7 +165,14 @@ pub fn outside(root: &Path, abs: &Path) -> BTreeMap<String, String> {
     all.retain(|k, _| !(k == "w" || k == "v" || k.starts_with("w/") || k.starts_with("v/")));
     all.insert(".".into(), root_times.unwrap_or_default());
     if let Ok(md) = std::fs::symlink_metadata(abs) {
-        let line = format!("file {:?} mtime {} ctime {}.{} atime {}", content(abs), md.mtime(), md.ctime(), md.ctime_nsec(), md.atime());
+        let line = format!(
+            "file {:?} mtime {} ctime {}.{} atime {}",
+            content(abs),
+            md.mtime(),
+            md.ctime(),
+            md.ctime_nsec(),
+            md.atime()
+        );
         all.insert("ABS".into(), line);
     }
     all

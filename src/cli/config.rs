@@ -174,11 +174,19 @@ fn split_perms(spec: &str) -> (&str, DirPerms) {
     }
 }
 
-/// `--dir HOST`, `--dir HOST::GUEST`, `--dir HOST::GUEST::ro`.
+/// `--dir HOST`, `--dir HOST::GUEST`, `--dir HOST::GUEST::ro`. `HOST::ro` is
+/// refused: read as HOST::GUEST (wasmtime's reading) it would silently make a
+/// writable preopen of what may have been meant as read-only.
 pub fn parse_dir(spec: &str) -> Result<Preopen, ConfigError> {
     let (rest, perms) = split_perms(spec);
     let (host, guest) = match rest.split_once("::") {
         Some((host, guest)) => (host, guest),
+        None if perms == DirPerms::ReadOnly && !rest.is_empty() => {
+            return Err(ConfigError(format!(
+                "--dir {spec}: ambiguous: write {rest}::{rest}::ro for a read-only preopen (HOST::GUEST::ro), \
+                 or give the guest directory another name than 'ro'"
+            )));
+        }
         None => (rest, rest),
     };
     if host.is_empty() || guest.is_empty() {
@@ -221,13 +229,61 @@ mod tests {
     }
 
     #[test]
-    fn dir_forms() {
+    fn dir_forms_and_host_ro_refused_as_ambiguous() {
         assert_eq!(parse_dir(".").unwrap(), pre("--dir", ".", ".", DirPerms::ReadWrite));
         assert_eq!(parse_dir("/tmp").unwrap(), pre("--dir", "/tmp", "/tmp", DirPerms::ReadWrite));
         assert_eq!(parse_dir("fixture::/").unwrap(), pre("--dir", "fixture", "/", DirPerms::ReadWrite));
         assert_eq!(parse_dir("a::/data::ro").unwrap(), pre("--dir", "a", "/data", DirPerms::ReadOnly));
         assert!(parse_dir("::x").is_err());
         assert!(parse_dir("x::").is_err());
+        // Found by the fuzz harness below: HOST::ro read as read-only while --dir documents
+        // HOST::GUEST (and wasmtime reads a guest named 'ro'); now a usage error saying both.
+        let err = parse_dir("/data::ro").unwrap_err().0;
+        assert!(err.contains("ambiguous: write /data::/data::ro for a read-only preopen"), "{err}");
+        assert_eq!(parse_dir("/data::ro::ro").unwrap(), pre("--dir", "/data", "ro", DirPerms::ReadOnly));
+    }
+
+    /// A fuzz harness for the preopen specs, as a seeded loop (no libFuzzer here): specs made of
+    /// the pieces that matter (`::`, `:`, `ro`, empty parts, slashes, odd characters) never
+    /// panic; an accepted one has a host and a guest name, is read-only exactly when it ends in
+    /// `::ro`, and written back in canonical form parses to the same preopen; and the whole
+    /// command line with it resolves or fails with a message, never a panic.
+    #[test]
+    fn preopen_specs_parse_to_what_they_say_or_fail_with_a_message() {
+        use cap_rand::{Rng, SeedableRng};
+        const PIECES: &[&str] =
+            &["::", ":", "ro", "::ro", "RO", "/", "//", ".", "..", "a", "b c", "d\\e", "\u{e9}", "-x", "=", ""];
+        let iterations = std::env::var("FUZZ_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+        let mut rng = cap_rand::rngs::StdRng::seed_from_u64(1);
+        for _ in 0..iterations {
+            let spec: String = (0..rng.random_range(0..7)).map(|_| PIECES[rng.random_range(0..PIECES.len())]).collect();
+            for (flag, parsed) in [("--dir", parse_dir(&spec)), ("--mapdir", parse_mapdir(&spec))] {
+                let Ok(p) = parsed else { continue };
+                assert!(!p.host.as_os_str().is_empty() && !p.guest.is_empty(), "{flag} {spec:?}: {p:?}");
+                assert_eq!(p.perms == DirPerms::ReadOnly, spec.ends_with("::ro"), "{flag} {spec:?}: {p:?}");
+                let ro = if p.perms == DirPerms::ReadOnly { "::ro" } else { "" };
+                let host = p.host.display().to_string();
+                let named_ro = if flag == "--dir" { p.guest == "ro" } else { host == "ro" };
+                if named_ro && ro.is_empty() {
+                    continue; // `X::ro` reads as read-only (or is refused): no `::` spelling
+                }
+                if host.ends_with(':') || p.guest.starts_with(':') {
+                    continue; // the first `::` splits: such a pair has no HOST::GUEST spelling
+                }
+                let again = match flag {
+                    "--dir" => parse_dir(&format!("{host}::{}{ro}", p.guest)),
+                    _ => parse_mapdir(&format!("{}::{host}{ro}", p.guest)),
+                };
+                assert_eq!(again.ok().as_ref(), Some(&p), "{flag} {spec:?} written back");
+            }
+            let argv = ["capwasi", "run", "--dir", &spec, "--mapdir", &spec, "m.wasm"];
+            let parsed = super::super::flags::parse(argv.iter().map(OsString::from).collect());
+            if let Ok(super::super::flags::Cli { command: super::super::flags::Command::Run(f), .. }) = parsed
+                && let Err(e) = RunConfig::resolve(f, |_| None)
+            {
+                assert!(!e.0.is_empty(), "{spec:?}: an empty message");
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ int main(void) {
     for (size_t i = 0; i < sizeof slashed / sizeof slashed[0]; i++) {
         row("O_CREAT", slashed[i], FOLLOW, __WASI_OFLAGS_CREAT, RW_RIGHTS);
     }
+    row("O_CREAT, writing", "l_dir_slash", FOLLOW, __WASI_OFLAGS_CREAT, RW_RIGHTS);
     row("O_TRUNC, reading", "dir/", FOLLOW, __WASI_OFLAGS_TRUNC, RO_RIGHTS);
     row("O_TRUNC, reading", "l_dir_slash", FOLLOW, __WASI_OFLAGS_TRUNC, RO_RIGHTS);
     row("O_CREAT, reading", "l_dir_slash", FOLLOW, __WASI_OFLAGS_CREAT, RO_RIGHTS);

@@ -44,6 +44,7 @@ O_CREAT dir/: ISDIR
 O_CREAT l_file/: ISDIR
 O_CREAT l_dir/: ISDIR
 O_CREAT l_dangle/: ISDIR
+O_CREAT, writing l_dir_slash: ISDIR
 O_TRUNC, reading dir/: ISDIR
 O_TRUNC, reading l_dir_slash: ISDIR
 O_CREAT, reading l_dir_slash: ISDIR

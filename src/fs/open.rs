@@ -140,11 +140,12 @@ fn open_with_cap_std(dir: &Dir, path: &str, spec: &OpenSpec) -> io::Result<File>
     flags.set(OFlags::APPEND, spec.append);
     opts.custom_flags(flags.bits() as i32);
     let file = dir.open_with(path, &opts).map_err(|e| {
-        // Linux answers EISDIR to O_CREAT on a path ending in `/`, as openat2
-        // does here. Without openat2, cap-std carries the slash as
-        // O_DIRECTORY, which with O_CREAT the kernel refuses with EINVAL.
+        // Linux answers EISDIR to O_CREAT on a name that must be a directory
+        // (`name/`, a symlink to `dir/`), as openat2 does here. Without
+        // openat2, cap-std carries that as O_DIRECTORY, which with O_CREAT the
+        // kernel refuses with EINVAL (the flags are otherwise valid).
         let einval = e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error());
-        if spec.create && einval && path.ends_with('/') { rustix::io::Errno::ISDIR.into() } else { e }
+        if spec.create && einval { rustix::io::Errno::ISDIR.into() } else { e }
     })?;
     // A directory reached with CREAT or TRUNC is EISDIR on Linux. Without
     // openat2, cap-std opens a name that must be a directory (a trailing `/`,

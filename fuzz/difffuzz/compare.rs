@@ -302,9 +302,7 @@ pub fn judge(program: &Program, runs: &[(Mode, Outcome)], rules: &[Rule]) -> Ver
             }
             let (ea, eb) = (a.map(|l| errno_name(l.errno)), b.map(|l| errno_name(l.errno)));
             let rule = match (&ea, &eb) {
-                (Some(ea), Some(eb)) if ea != eb => {
-                    rules.iter().find(|r| r.table == Table::Route && r.matches(call, ea, eb))
-                }
+                (Some(ea), Some(eb)) => rules.iter().find(|r| r.table == Table::Route && r.matches(call, ea, eb)),
                 _ => None,
             };
             match rule {

@@ -73,8 +73,10 @@ pub struct Call {
     pub note: String,
     /// What fuzz/ACCEPTED.md's conditions ask about the call: `hostile` (a pointer or length
     /// out of bounds or misaligned), `nul` (a path holding a NUL byte), `badutf8` (a path that
-    /// is not UTF-8), `slash` (a path ending in `/`), `badtag` (a subscription of undefined type
-    /// or clock), `subs` (more than one subscription), `iovecs` (more than one buffer).
+    /// is not UTF-8), `slash` (a path ending in `/`), `long` (a path over 4096 bytes or a name
+    /// over 255), `cookie` (a readdir cookie the program made up), `badtag` (a subscription of
+    /// undefined type or clock), `subs` (more than one subscription), `iovecs` (more than one
+    /// buffer).
     pub tags: Vec<&'static str>,
 }
 
@@ -557,6 +559,9 @@ impl Gen<'_> {
             if p.ends_with(b"/") {
                 c.tag("slash");
             }
+            if p.len() > 4096 || p.split(|b| *b == b'/').any(|name| name.len() > 255) {
+                c.tag("long");
+            }
             let text = String::from_utf8_lossy(&p).into_owned();
             let (ptr, len) = g.place_in(c, p);
             c.args.push(Arg::I32(ptr));
@@ -668,6 +673,9 @@ impl Gen<'_> {
                 let len = self.pick(&[0, 1, 24, 30, 128, 512, 1024]);
                 let buf = self.place_out(&mut c, len, 8, Dump::Dirents);
                 let cookie = self.pick(&[0, 0, 0, 1, 2, 3, 100, u64::MAX]);
+                if cookie != 0 {
+                    c.tag("cookie");
+                }
                 let out = self.place_out(&mut c, 4, 4, Dump::U32);
                 c.args.extend([Arg::I32(buf), Arg::I32(len), Arg::I64(cookie), Arg::I32(out)]);
             }

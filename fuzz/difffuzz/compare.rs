@@ -168,8 +168,12 @@ pub fn rules(markdown: &str) -> Vec<Rule> {
     let mut rules = Vec::new();
     let mut table = Table::Wasmtime;
     for line in markdown.lines() {
+        if !line.starts_with('|') {
+            continue;
+        }
         let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(|c| c.trim().trim_matches('`')).collect();
-        if cells.len() != 5 || cells[0].starts_with("---") {
+        assert_eq!(cells.len(), 5, "fuzz/ACCEPTED.md: a row of other than 5 cells (a `|` in the text?): {line}");
+        if cells[0].starts_with("---") {
             continue;
         }
         if cells[0] == "call" {

@@ -1,6 +1,7 @@
 //! The per-instance WASI state and its builder.
 
 use std::io::{Read, Write};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 use cap_std::ambient_authority;
@@ -26,9 +27,6 @@ pub struct WasiCtx {
     pub(crate) random: Box<dyn cap_rand::RngCore + Send + Sync>,
     /// Where the bound module exports its memory (see [`WasiCtx::bind_module`]).
     pub(crate) memory_export: Option<wasmtime::ModuleExport>,
-    /// The memory every host call uses, when the store is known to hold one
-    /// instance (see [`WasiCtx::bind_sole_instance_memory`]).
-    pub(crate) memory: Option<wasmtime::Memory>,
 }
 
 impl WasiCtx {
@@ -41,30 +39,22 @@ impl WasiCtx {
     /// Tells the context which module will call it, so that each host call
     /// finds the guest's `memory` export by index instead of by name (a string
     /// lookup that otherwise costs about as much as a fast host call itself).
-    /// Optional: calls from any other module still work, by name.
+    /// Optional: calls from any other module still work, by name. To skip the
+    /// lookup altogether, instantiate with [`crate::instantiate_bound`].
     pub fn bind_module(&mut self, module: &wasmtime::Module) {
         self.memory_export = module.get_export_index("memory");
-    }
-
-    /// Hands every later host call `memory` without looking it up, which is
-    /// about a third of the cost of a fast host call such as clock_time_get.
-    ///
-    /// Call it right after instantiating, with the instance's exported
-    /// `memory`, when that instance is the only one in the store that calls
-    /// this context (as with one module per store, which is how the CLI and
-    /// the test runner run guests). With more than one calling instance, the
-    /// others' host calls would read and write this memory instead of their
-    /// own: keep [`WasiCtx::bind_module`] there, which asks the caller. The
-    /// context must stay in the store `memory` belongs to (wasmtime panics on
-    /// a memory from another store).
-    pub fn bind_sole_instance_memory(&mut self, memory: wasmtime::Memory) {
-        self.memory = Some(memory);
     }
 
     /// How many descriptors the guest holds open, stdio and preopens included.
     pub fn open_fds(&self) -> u32 {
         self.table.open_count()
     }
+}
+
+/// A duplicate of the process's stream `name` (close-on-exec, sharing its
+/// open file description).
+fn duplicate(fd: BorrowedFd<'_>, name: &str) -> Result<OwnedFd, wasmtime::Error> {
+    fd.try_clone_to_owned().with_context(|| format!("cannot duplicate the host's {name} for the guest"))
 }
 
 /// The host's environment variables whose name and value are both UTF-8
@@ -117,15 +107,23 @@ pub enum DirPerms {
 pub struct WasiCtxBuilder {
     args: Vec<String>,
     env: Vec<(String, String)>,
-    stdin: InputStream,
-    stdout: OutputStream,
-    stderr: OutputStream,
+    stdin: Stdio<InputSource>,
+    stdout: Stdio<OutputSink>,
+    stderr: Stdio<OutputSink>,
     sockets: Vec<SocketKind>,
     preopens: Vec<(cap_std::fs::Dir, String, DirPerms)>,
     wall_clock: Box<dyn WallClock>,
     monotonic_clock: Box<dyn MonotonicClock>,
     random: Option<Box<dyn cap_rand::RngCore + Send + Sync>>,
     max_fds: u32,
+}
+
+/// A standard stream as the builder was told.
+enum Stdio<T> {
+    /// The host process's own, duplicated when the context is built.
+    Inherit,
+    /// One the embedder gave, or the default.
+    Given(T),
 }
 
 impl Default for WasiCtxBuilder {
@@ -140,9 +138,9 @@ impl WasiCtxBuilder {
         WasiCtxBuilder {
             args: Vec::new(),
             env: Vec::new(),
-            stdin: InputSource::Empty.into(),
-            stdout: OutputSink::Sink.into(),
-            stderr: OutputSink::Sink.into(),
+            stdin: Stdio::Given(InputSource::Empty),
+            stdout: Stdio::Given(OutputSink::Sink),
+            stderr: Stdio::Given(OutputSink::Sink),
             sockets: Vec::new(),
             preopens: Vec::new(),
             wall_clock: Box::new(HostClock),
@@ -178,37 +176,43 @@ impl WasiCtxBuilder {
 
     /// Reads the guest's stdin from `reader`.
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
-        self.stdin = InputSource::Reader(Box::new(reader)).into();
+        self.stdin = Stdio::Given(InputSource::Reader(Box::new(reader)));
         self
     }
 
     /// Writes the guest's stdout to `writer`.
     pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stdout = OutputSink::Writer(Box::new(writer)).into();
+        self.stdout = Stdio::Given(OutputSink::Writer(Box::new(writer)));
         self
     }
 
     /// Writes the guest's stderr to `writer`.
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stderr = OutputSink::Writer(Box::new(writer)).into();
+        self.stderr = Stdio::Given(OutputSink::Writer(Box::new(writer)));
         self
     }
 
-    /// Connects the guest's stdin to the host process's stdin.
+    /// Connects the guest's stdin to the host process's stdin: to a duplicate
+    /// of descriptor 0 made by [`Self::build`], so that what the process does
+    /// with its own descriptor 0 afterwards does not reach the guest.
     pub fn inherit_stdin(&mut self) -> &mut Self {
-        self.stdin = InputSource::Inherit.into();
+        self.stdin = Stdio::Inherit;
         self
     }
 
-    /// Connects the guest's stdout to the host process's stdout.
+    /// Connects the guest's stdout to the host process's stdout: to a
+    /// duplicate of descriptor 1 made by [`Self::build`]. An embedder that
+    /// later closes its stdout and opens a file (which then gets descriptor
+    /// 1) does not find the guest's output in that file.
     pub fn inherit_stdout(&mut self) -> &mut Self {
-        self.stdout = OutputSink::Inherit(1).into();
+        self.stdout = Stdio::Inherit;
         self
     }
 
-    /// Connects the guest's stderr to the host process's stderr.
+    /// Connects the guest's stderr to the host process's stderr (a duplicate
+    /// of descriptor 2 made by [`Self::build`]).
     pub fn inherit_stderr(&mut self) -> &mut Self {
-        self.stderr = OutputSink::Inherit(2).into();
+        self.stderr = Stdio::Inherit;
         self
     }
 
@@ -306,8 +310,9 @@ impl WasiCtxBuilder {
     /// preopened directories, in the order they were added.
     ///
     /// Fails if an argument or environment entry holds a NUL byte, an
-    /// environment key is empty or holds `=`, or there are more preopens than
-    /// the descriptor cap allows.
+    /// environment key is empty or holds `=`, there are more preopens than
+    /// the descriptor cap allows, or an inherited stream cannot be duplicated
+    /// (the process is out of descriptors).
     pub fn build(&mut self) -> Result<WasiCtx, wasmtime::Error> {
         let mut builder = std::mem::take(self);
         let mut args = StringArray::default();
@@ -329,9 +334,21 @@ impl WasiCtxBuilder {
         }
         let mut table = FdTable::new(builder.max_fds);
         let too_many = |_| wasmtime::Error::msg("more stdio, sockets and preopens than the descriptor cap");
-        table.push(Descriptor::Input(builder.stdin)).map_err(too_many)?;
-        table.push(Descriptor::Output(builder.stdout)).map_err(too_many)?;
-        table.push(Descriptor::Output(builder.stderr)).map_err(too_many)?;
+        let stdin = match builder.stdin {
+            Stdio::Inherit => InputSource::Inherit(duplicate(std::io::stdin().as_fd(), "stdin")?),
+            Stdio::Given(source) => source,
+        };
+        let stdout = match builder.stdout {
+            Stdio::Inherit => OutputSink::Inherit(duplicate(std::io::stdout().as_fd(), "stdout")?),
+            Stdio::Given(sink) => sink,
+        };
+        let stderr = match builder.stderr {
+            Stdio::Inherit => OutputSink::Inherit(duplicate(std::io::stderr().as_fd(), "stderr")?),
+            Stdio::Given(sink) => sink,
+        };
+        table.push(Descriptor::Input(InputStream::from(stdin))).map_err(too_many)?;
+        table.push(Descriptor::Output(OutputStream::from(stdout))).map_err(too_many)?;
+        table.push(Descriptor::Output(OutputStream::from(stderr))).map_err(too_many)?;
         for kind in builder.sockets.drain(..) {
             let socket = Socket::new(kind).context("cannot put a preopened socket in blocking mode")?;
             table.push(Descriptor::Socket(socket)).map_err(too_many)?;
@@ -352,7 +369,6 @@ impl WasiCtxBuilder {
             monotonic_clock: builder.monotonic_clock,
             random,
             memory_export: None,
-            memory: None,
         })
     }
 }

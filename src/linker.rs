@@ -1,11 +1,17 @@
 //! Puts the preview1 functions on a `wasmtime::Linker`.
 //!
 //! Each import is a thin closure: find the guest's exported memory (bound to
-//! the context, else by index when the context is bound to the module, else
-//! by name), borrow the [`WasiCtx`] out of the store's data, and call
-//! wiggle's ABI-level function, which decodes the arguments, calls the host
-//! implementation and encodes the errno. The signatures are preview1's, in
-//! wasm types.
+//! the instance by [`instantiate_bound`], else by index when the context is
+//! bound to the module, else by name), borrow the [`WasiCtx`] out of the
+//! store's data, and call wiggle's ABI-level function, which decodes the
+//! arguments, calls the host implementation and encodes the errno. The
+//! signatures are preview1's, in wasm types.
+//!
+//! Shared memories (the threads proposal) are refused: the first host call
+//! from a guest whose memory is shared traps. capwasi provides no way to start
+//! a thread (no wasi-threads) and its engine does not enable the proposal, so
+//! only an embedder's own engine could bring one, and host calls would then
+//! have to copy every buffer through host memory, racing with other threads.
 //!
 //! fd_filestat_get and path_filestat_get are linked by hand to write their
 //! result in one copy (see [`return_filestat`]); they otherwise do what
@@ -22,7 +28,9 @@
 //! Linux answers `lseek(fd, 0, 3)`: wiggle reports it as an error that would
 //! end the run as if the host had failed (see [`GuestValueErrors`]).
 
-use wasmtime::{Caller, Extern, Linker};
+use std::sync::{Arc, OnceLock};
+
+use wasmtime::{AsContextMut, Caller, Extern, Instance, Linker, Memory, Module};
 use wiggle::{GuestError, GuestMemory, GuestPtr};
 
 use crate::bindings::types::{Errno, Error, Fd, Filestat, Lookupflags};
@@ -30,52 +38,71 @@ use crate::bindings::wasi_snapshot_preview1 as abi;
 use crate::bindings::wasi_snapshot_preview1::WasiSnapshotPreview1;
 use crate::ctx::WasiCtx;
 
+/// The memory of the one instance a set of linked functions serves (see
+/// [`instantiate_bound`]); empty until that instance exists.
+type Bound = Option<Arc<OnceLock<Memory>>>;
+
 macro_rules! link {
-    ($linker:ident, $get_ctx:ident, $(
+    ($linker:ident, $get_ctx:ident, $bound:ident, $wanted:ident, $(
         $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty $( | $($out:ident : $size:literal / $align:literal),+ )? ;
     )*) => {
         $(
-            $linker.func_wrap(
-                crate::MODULE_NAME,
-                stringify!($name),
-                move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
-                    with_memory(&mut caller, $get_ctx, |memory, ctx| {
-                        $($(
-                            if let Err(errno) = check_result_ptr(memory, $out, $size, $align) {
-                                return Ok(errno as i32);
-                            }
-                        )+)?
-                        abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
-                    })
-                },
-            )?;
+            if $wanted(stringify!($name)) {
+                let bound = $bound.clone();
+                $linker.func_wrap(
+                    crate::MODULE_NAME,
+                    stringify!($name),
+                    move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
+                        with_memory(&mut caller, &bound, $get_ctx, |memory, ctx| {
+                            $($(
+                                if let Err(errno) = check_result_ptr(memory, $out, $size, $align) {
+                                    return Ok(errno as i32);
+                                }
+                            )+)?
+                            abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
+                        })
+                    },
+                )?;
+            }
         )*
     };
 }
 
 /// Runs `call` with the calling guest's memory and the context: the memory
-/// bound to the context, else found by index when the context is bound to the
-/// module, else by name. A guest without a `memory` export traps.
+/// bound to the functions' instance, else found by index when the context is
+/// bound to the module, else by name. A guest without a `memory` export, or
+/// whose memory is shared, traps.
 #[inline(always)]
 fn with_memory<T: 'static, R>(
     caller: &mut Caller<'_, T>,
+    bound: &Bound,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx,
     call: impl FnOnce(&mut GuestMemory<'_>, &mut WasiCtx) -> wasmtime::Result<R>,
 ) -> wasmtime::Result<R> {
-    let wasi = get_ctx(caller.data_mut());
-    let export = match (wasi.memory, wasi.memory_export) {
-        (Some(memory), _) => Some(Extern::Memory(memory)),
-        (None, Some(index)) => caller.get_module_export(&index).or_else(|| caller.get_export("memory")),
-        (None, None) => caller.get_export("memory"),
+    let export = match bound.as_deref().and_then(OnceLock::get) {
+        Some(memory) => Some(Extern::Memory(*memory)),
+        None => match get_ctx(caller.data_mut()).memory_export {
+            Some(index) => caller.get_module_export(&index).or_else(|| caller.get_export("memory")),
+            None => caller.get_export("memory"),
+        },
     };
     match &export {
         Some(Extern::Memory(m)) => {
             let (bytes, data) = m.data_and_store_mut(caller);
             call(&mut GuestMemory::Unshared(bytes), get_ctx(data))
         }
-        Some(Extern::SharedMemory(m)) => call(&mut GuestMemory::Shared(m.data()), get_ctx(caller.data_mut())),
+        Some(Extern::SharedMemory(_)) => Err(wasmtime::Error::msg(SHARED_MEMORY)),
         _ => wasmtime::bail!("the module does not export a memory named \"memory\", which preview1 requires"),
     }
+}
+
+const SHARED_MEMORY: &str = "the module's memory is shared (wasm threads), which capwasi does not support";
+
+/// The trap for a shared memory reaching a host function. `with_memory`
+/// never hands one over; the functions that would need a host copy for one
+/// answer this instead of copying.
+pub(crate) fn shared_memory() -> Error {
+    Error::trap(wasmtime::Error::msg(SHARED_MEMORY))
 }
 
 /// See [`crate::add_to_linker`].
@@ -83,7 +110,41 @@ pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> wasmtime::Result<()> {
-    link!(linker, get_ctx,
+    link(linker, get_ctx, None, &|_| true)
+}
+
+/// See [`crate::instantiate_bound`].
+pub fn instantiate_bound<T: 'static>(
+    linker: &Linker<T>,
+    mut store: impl AsContextMut<Data = T>,
+    module: &Module,
+    get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+) -> wasmtime::Result<Instance> {
+    // Functions of this instance's own (those it imports), on a copy of the
+    // linker: whatever else is instantiated later, from `linker` or anywhere,
+    // cannot reach them.
+    let memory = Arc::new(OnceLock::new());
+    let mut own = linker.clone();
+    own.allow_shadowing(true);
+    let imported: Vec<&str> =
+        module.imports().filter(|import| import.module() == crate::MODULE_NAME).map(|import| import.name()).collect();
+    link(&mut own, get_ctx, Some(Arc::clone(&memory)), &|name| imported.contains(&name))?;
+    let instance = own.instantiate(&mut store, module)?;
+    if let Some(exported) = instance.get_memory(&mut store, "memory") {
+        let _ = memory.set(exported);
+    }
+    Ok(instance)
+}
+
+/// Defines on `linker` each preview1 function `wanted` names, with its memory
+/// `bound` or looked up.
+fn link<T: 'static>(
+    linker: &mut Linker<T>,
+    get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+    bound: Bound,
+    wanted: &dyn Fn(&str) -> bool,
+) -> wasmtime::Result<()> {
+    link!(linker, get_ctx, bound, wanted,
         args_get(a: i32, b: i32) -> i32;
         args_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
         environ_get(a: i32, b: i32) -> i32;
@@ -129,48 +190,53 @@ pub fn add_to_linker<T: 'static>(
         sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4;
         sock_shutdown(a: i32, b: i32) -> i32;
     );
-    linker.func_wrap(
-        crate::MODULE_NAME,
-        "fd_filestat_get",
-        move |mut caller: Caller<'_, T>, fd: i32, buf: i32| -> wasmtime::Result<i32> {
-            with_memory(&mut caller, get_ctx, |memory, ctx| {
-                if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
-                    return Ok(errno as i32);
-                }
-                let _span = abi_span("fd_filestat_get");
-                let fd = Fd::from(fd);
-                tracing::event!(tracing::Level::TRACE, fd = tracing::field::debug(&fd));
-                let result = WasiSnapshotPreview1::fd_filestat_get(ctx, memory, fd);
-                return_filestat(memory, buf, result)
-            })
-        },
-    )?;
-    linker.func_wrap(
-        crate::MODULE_NAME,
-        "path_filestat_get",
-        move |mut caller: Caller<'_, T>, fd: i32, flags: i32, path: i32, path_len: i32, buf: i32| {
-            with_memory(&mut caller, get_ctx, |memory, ctx| {
-                if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
-                    return Ok(errno as i32);
-                }
-                let _span = abi_span("path_filestat_get");
-                let fd = Fd::from(fd);
-                // An undefined flag bit is EINVAL, as for every other function.
-                let Ok(flags) = Lookupflags::try_from(flags) else {
-                    return Ok(Errno::Inval as i32);
-                };
-                let path = GuestPtr::<str>::new((path as u32, path_len as u32));
-                tracing::event!(
-                    tracing::Level::TRACE,
-                    fd = tracing::field::debug(&fd),
-                    flags = tracing::field::debug(&flags),
-                    path = tracing::field::debug(&path)
-                );
-                let result = WasiSnapshotPreview1::path_filestat_get(ctx, memory, fd, flags, path);
-                return_filestat(memory, buf, result)
-            })
-        },
-    )?;
+    let fd_bound = bound.clone();
+    if wanted("fd_filestat_get") {
+        linker.func_wrap(
+            crate::MODULE_NAME,
+            "fd_filestat_get",
+            move |mut caller: Caller<'_, T>, fd: i32, buf: i32| -> wasmtime::Result<i32> {
+                with_memory(&mut caller, &fd_bound, get_ctx, |memory, ctx| {
+                    if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
+                        return Ok(errno as i32);
+                    }
+                    let _span = abi_span("fd_filestat_get");
+                    let fd = Fd::from(fd);
+                    tracing::event!(tracing::Level::TRACE, fd = tracing::field::debug(&fd));
+                    let result = WasiSnapshotPreview1::fd_filestat_get(ctx, memory, fd);
+                    return_filestat(memory, buf, result)
+                })
+            },
+        )?;
+    }
+    if wanted("path_filestat_get") {
+        linker.func_wrap(
+            crate::MODULE_NAME,
+            "path_filestat_get",
+            move |mut caller: Caller<'_, T>, fd: i32, flags: i32, path: i32, path_len: i32, buf: i32| {
+                with_memory(&mut caller, &bound, get_ctx, |memory, ctx| {
+                    if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
+                        return Ok(errno as i32);
+                    }
+                    let _span = abi_span("path_filestat_get");
+                    let fd = Fd::from(fd);
+                    // An undefined flag bit is EINVAL, as for every other function.
+                    let Ok(flags) = Lookupflags::try_from(flags) else {
+                        return Ok(Errno::Inval as i32);
+                    };
+                    let path = GuestPtr::<str>::new((path as u32, path_len as u32));
+                    tracing::event!(
+                        tracing::Level::TRACE,
+                        fd = tracing::field::debug(&fd),
+                        flags = tracing::field::debug(&flags),
+                        path = tracing::field::debug(&path)
+                    );
+                    let result = WasiSnapshotPreview1::path_filestat_get(ctx, memory, fd, flags, path);
+                    return_filestat(memory, buf, result)
+                })
+            },
+        )?;
+    }
     Ok(())
 }
 

@@ -1,6 +1,11 @@
 //! Standard streams: inherited from the host process, or backed by any
 //! `Read` / `Write` the embedder hands in (in-memory pipes included).
 //!
+//! An inherited stream holds its own duplicate of the host's descriptor 0, 1
+//! or 2, made when the context is built: whatever the embedder later does
+//! with its own stdio (closing stdout and opening a log file, which then gets
+//! descriptor 1), the guest keeps writing where stdout pointed then.
+//!
 //! Inherited streams are written with one `write(2)`/`writev(2)` straight from guest
 //! memory, never buffered in the host, so no output is lost when a guest traps
 //! or exits.
@@ -16,7 +21,7 @@ use std::io::{self, IoSlice, Read, Write};
 use std::sync::{Arc, Mutex};
 
 use rustix::event::{PollFd, PollFlags};
-use rustix::fd::BorrowedFd;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 
 /// A guest's input stream and its NONBLOCK flag.
 pub struct InputStream {
@@ -26,8 +31,8 @@ pub struct InputStream {
 
 /// Where a guest's input stream reads from.
 pub enum InputSource {
-    /// The host process's own stdin.
-    Inherit,
+    /// The host process's stdin, duplicated.
+    Inherit(OwnedFd),
     /// Any reader: a file, a pipe, an in-memory buffer. Always ready.
     Reader(Box<dyn Read + Send>),
     /// Always at end of file.
@@ -42,8 +47,8 @@ pub struct OutputStream {
 
 /// Where a guest's output stream writes to.
 pub enum OutputSink {
-    /// The host process's own stdout (1) or stderr (2).
-    Inherit(i32),
+    /// The host process's stdout or stderr, duplicated.
+    Inherit(OwnedFd),
     /// Any writer. Always ready.
     Writer(Box<dyn Write + Send>),
     /// Discards everything.
@@ -80,9 +85,8 @@ impl InputStream {
     /// with nothing to read fails with `WouldBlock`.
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match &mut self.source {
-            InputSource::Inherit => {
-                // SAFETY: fd 0 is open for the life of the process, or reads fail with EBADF.
-                let fd = unsafe { BorrowedFd::borrow_raw(0) };
+            InputSource::Inherit(fd) => {
+                let fd = fd.as_fd();
                 if self.nonblocking && !ready_now(fd, PollFlags::IN)? {
                     return Err(io::ErrorKind::WouldBlock.into());
                 }
@@ -94,10 +98,9 @@ impl InputStream {
     }
 
     /// The host descriptor behind the stream, if it is the process's stdin.
-    pub fn host_fd(&self) -> Option<BorrowedFd<'static>> {
-        match self.source {
-            // SAFETY: as above.
-            InputSource::Inherit => Some(unsafe { BorrowedFd::borrow_raw(0) }),
+    pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
+        match &self.source {
+            InputSource::Inherit(fd) => Some(fd.as_fd()),
             _ => None,
         }
     }
@@ -119,9 +122,8 @@ impl OutputStream {
     /// `WouldBlock`.
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         match &mut self.sink {
-            OutputSink::Inherit(raw) => {
-                // SAFETY: fds 1 and 2 are open for the life of the process, or writes fail with EBADF.
-                let fd = unsafe { BorrowedFd::borrow_raw(*raw) };
+            OutputSink::Inherit(fd) => {
+                let fd = fd.as_fd();
                 if self.nonblocking && !ready_now(fd, PollFlags::OUT)? {
                     return Err(io::ErrorKind::WouldBlock.into());
                 }
@@ -143,10 +145,9 @@ impl OutputStream {
     }
 
     /// The host descriptor behind the stream, if it is the process's stdout or stderr.
-    pub fn host_fd(&self) -> Option<BorrowedFd<'static>> {
-        match self.sink {
-            // SAFETY: as above.
-            OutputSink::Inherit(raw) => Some(unsafe { BorrowedFd::borrow_raw(raw) }),
+    pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
+        match &self.sink {
+            OutputSink::Inherit(fd) => Some(fd.as_fd()),
             _ => None,
         }
     }

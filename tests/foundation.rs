@@ -148,9 +148,10 @@ fn a_context_bound_to_another_module_still_finds_the_callers_memory() {
 }
 
 #[test]
-fn a_context_bound_to_its_sole_instances_memory_serves_every_call_from_it() {
-    // What the CLI does after instantiating: hand the context the memory once.
-    // The guest lists its args and env through that memory and writes stdout.
+fn an_instance_bound_to_its_memory_serves_every_call_from_it() {
+    // What the CLI does: instantiate with the preview1 imports bound to the new
+    // instance's memory. The guest lists its args and env through that memory
+    // and writes stdout.
     struct State {
         wasi: capwasi::WasiCtx,
     }
@@ -161,19 +162,17 @@ fn a_context_bound_to_its_sole_instances_memory_serves_every_call_from_it() {
     let mut builder = capwasi::WasiCtx::builder();
     builder.args(["prog", "bound"]).env("K", "v").stdout(stdout.clone());
     let mut store = wasmtime::Store::new(common::engine(), State { wasi: builder.build().unwrap() });
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let memory = instance.get_memory(&mut store, "memory").unwrap();
-    store.data_mut().wasi.bind_sole_instance_memory(memory);
+    let instance = capwasi::instantiate_bound(&linker, &mut store, &module, |s: &mut State| &mut s.wasi).unwrap();
     instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap().call(&mut store, ()).unwrap();
     assert_eq!(String::from_utf8(stdout.contents()).unwrap(), args_env_expected(&["prog", "bound"], &[("K", "v")]));
 }
 
 #[test]
-fn host_calls_use_the_bound_memory_without_looking_the_callers_up() {
-    // The contract of bind_sole_instance_memory, shown by breaking its precondition: with two
-    // instances in the store and the first one's memory bound, the second one's host call
-    // writes into the first one's memory. (Were the binding ignored, argc would land in the
-    // caller's own memory.)
+fn every_instance_in_a_store_writes_its_own_memory_whichever_is_bound() {
+    // Binding an instance to its memory cannot make another instance's host
+    // calls write into it: three instances of one module share a store and a
+    // context, the first and last bound, the middle one not. Each one's
+    // args_sizes_get writes argc into its own memory alone.
     struct State {
         wasi: capwasi::WasiCtx,
     }
@@ -187,13 +186,21 @@ fn host_calls_use_the_bound_memory_without_looking_the_callers_up() {
     let mut builder = capwasi::WasiCtx::builder();
     builder.args(["a", "b", "c"]);
     let mut store = wasmtime::Store::new(common::engine(), State { wasi: builder.build().unwrap() });
-    let bound = linker.instantiate(&mut store, &module).unwrap();
-    let caller = linker.instantiate(&mut store, &module).unwrap();
-    let bound_memory = bound.get_memory(&mut store, "memory").unwrap();
-    let caller_memory = caller.get_memory(&mut store, "memory").unwrap();
-    store.data_mut().wasi.bind_sole_instance_memory(bound_memory);
-    let count_args = caller.get_typed_func::<(), i32>(&mut store, "count_args").unwrap();
-    assert_eq!(count_args.call(&mut store, ()).unwrap(), 0, "args_sizes_get succeeds");
-    assert_eq!(bound_memory.data(&store)[..4], 3u32.to_le_bytes(), "argc written to the bound memory");
-    assert_eq!(caller_memory.data(&store)[..4], [0; 4], "the caller's own memory untouched");
+    fn get_ctx(s: &mut State) -> &mut capwasi::WasiCtx {
+        &mut s.wasi
+    }
+    let instances = [
+        capwasi::instantiate_bound(&linker, &mut store, &module, get_ctx).unwrap(),
+        linker.instantiate(&mut store, &module).unwrap(),
+        capwasi::instantiate_bound(&linker, &mut store, &module, get_ctx).unwrap(),
+    ];
+    let memories = instances.map(|instance| instance.get_memory(&mut store, "memory").unwrap());
+    for (i, instance) in instances.iter().enumerate() {
+        let count_args = instance.get_typed_func::<(), i32>(&mut store, "count_args").unwrap();
+        assert_eq!(count_args.call(&mut store, ()).unwrap(), 0, "args_sizes_get succeeds");
+        for (j, memory) in memories.iter().enumerate() {
+            let expected = if j <= i { 3u32.to_le_bytes() } else { [0; 4] };
+            assert_eq!(memory.data(&store)[..4], expected, "instance {j}'s memory after instance {i}'s call");
+        }
+    }
 }

@@ -84,16 +84,13 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Outcome> {
         check_imports(&linker, &mut store, &module, &config.module)?;
     }
 
-    let instance = match linker.instantiate(&mut store, &module) {
+    // Bound to the instance: its host calls need not look its memory up.
+    let instance = match capwasi::instantiate_bound(&linker, &mut store, &module, |host: &mut Host| &mut host.wasi) {
         Ok(instance) => instance,
         // A trap in a start function or a data segment out of bounds is the guest's.
         Err(e) if e.downcast_ref::<wasmtime::Trap>().is_some() => return Ok(Outcome::Trapped(e)),
         Err(e) => return Err(e.context(format!("cannot instantiate '{}'", config.module.display()))),
     };
-    if let Some(memory) = instance.get_memory(&mut store, "memory") {
-        // This store holds this one instance: its host calls need not look the memory up.
-        store.data_mut().wasi.bind_sole_instance_memory(memory);
-    }
 
     let result = (|| -> wasmtime::Result<()> {
         if let Some(init) = instance.get_func(&mut store, "_initialize") {

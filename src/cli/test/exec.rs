@@ -185,11 +185,9 @@ fn run(
     store.limiter(|host| &mut host.limits);
     store.set_epoch_deadline(shared.deadline_ticks());
 
-    let result = shared.linker.instantiate(&mut store, module).and_then(|instance| {
-        if let Some(memory) = instance.get_memory(&mut store, "memory") {
-            // This store holds this one instance: its host calls need not look the memory up.
-            store.data_mut().wasi.bind_sole_instance_memory(memory);
-        }
+    // Bound to the instance: its host calls need not look its memory up.
+    let instance = capwasi::instantiate_bound(&shared.linker, &mut store, module, |host: &mut Host| &mut host.wasi);
+    let result = instance.and_then(|instance| {
         let start = instance
             .get_func(&mut store, "_start")
             .ok_or_else(|| wasmtime::Error::msg("the module exports no `_start` function"))?;

@@ -11,24 +11,28 @@ pub struct OpenDir {
     /// Nothing beneath a read-only directory may change; directories and files
     /// opened beneath it inherit this.
     pub read_only: bool,
-    /// The listing the last fd_readdir served from, so that a listing read in
-    /// many small calls reads the directory once (cookie = index into it).
-    pub listing: Option<Listing>,
+    /// How fd_readdir reads the directory, and where its last batch stopped.
+    pub listing: Listing,
 }
 
 impl OpenDir {
-    /// A directory descriptor with no listing cached yet.
+    /// A directory descriptor.
     pub fn new(dir: cap_std::fs::Dir, preopen: Option<String>, read_only: bool) -> Self {
-        OpenDir { dir, preopen, read_only, listing: None }
+        OpenDir { dir, preopen, read_only, listing: Listing::default() }
     }
 
     /// The directory itself, opened for reading. cap-std opens preopens as
     /// `O_PATH` descriptors, which `fsync` and `futimens` refuse with EBADF,
     /// so those go through this descriptor instead.
     pub fn open_self(&self) -> std::io::Result<cap_std::fs::File> {
-        use cap_fs_ext::OpenOptionsMaybeDirExt;
-        let mut opts = cap_std::fs::OpenOptions::new();
-        opts.read(true).maybe_dir(true);
-        self.dir.open_with(".", &opts)
+        open_for_reading(&self.dir)
     }
+}
+
+/// `dir` itself, opened for reading.
+pub(crate) fn open_for_reading(dir: &cap_std::fs::Dir) -> std::io::Result<cap_std::fs::File> {
+    use cap_fs_ext::OpenOptionsMaybeDirExt;
+    let mut opts = cap_std::fs::OpenOptions::new();
+    opts.read(true).maybe_dir(true);
+    dir.open_with(".", &opts)
 }

@@ -1,17 +1,17 @@
 //! Host-side files and directories over cap-std. Nothing here knows errnos or
 //! guest memory; `host/` translates.
 //!
-//! - `dir.rs`: an open directory descriptor (and its readdir cursor).
+//! - `dir.rs`: an open directory descriptor.
 //! - `file.rs`: an open file descriptor.
 //! - `open.rs`: opening a path beneath a directory (the one `openat`).
-//! - `listing.rs`: a directory's entries, read once per listing.
+//! - `listing.rs`: a directory's entries, read at the kernel's own positions.
 
-mod dir;
+pub(crate) mod dir;
 mod file;
 mod listing;
 mod open;
 
 pub use dir::OpenDir;
 pub use file::{Access, OpenFile};
-pub use listing::Listing;
+pub use listing::{Entry, Listing, Sink};
 pub use open::{OpenSpec, Opened, open_at, plain_name};

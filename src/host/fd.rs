@@ -163,9 +163,12 @@ fn stream_filetype(host_fd: Option<rustix::fd::BorrowedFd<'_>>) -> Result<Filety
     }
 }
 
-/// A host time (seconds and nanoseconds since the epoch) as a preview1 timestamp.
+/// A host time (seconds and nanoseconds since the epoch) as a preview1
+/// timestamp, which cannot go below the epoch or past 2554: a time before
+/// 1970 is 0, one after is the largest timestamp.
 pub(crate) fn nanos_since_epoch(sec: i64, nsec: i64) -> Timestamp {
-    (sec as u64).wrapping_mul(1_000_000_000).wrapping_add(nsec as u64)
+    let nanos = i128::from(sec) * 1_000_000_000 + i128::from(nsec);
+    nanos.clamp(0, i128::from(Timestamp::MAX)) as Timestamp
 }
 
 /// A host `stat` as a preview1 filestat.

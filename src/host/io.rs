@@ -3,6 +3,11 @@
 //! Reads and writes go straight between guest memory and the host descriptor:
 //! one `readv`/`writev`-family system call per guest call, no host buffer, no
 //! allocation for up to eight buffers.
+//!
+//! One call moves at most [`MAX_RW`] bytes, over all its buffers, as one Linux
+//! `read`/`write` does; a guest asking for more gets a short count, so a count
+//! always fits the guest's 32-bit result and an embedder's reader or writer is
+//! never asked for more in one call.
 
 use std::borrow::Cow;
 use std::io::IoSlice;
@@ -150,11 +155,13 @@ fn seekable(ctx: &WasiCtx, fd: Fd) -> Result<BorrowedFd<'_>, Error> {
     }
 }
 
-/// The first buffer of `iovs` with a non-zero length, if any. The whole
-/// array is checked first (see [`iovec_array`]).
+/// The first buffer of `iovs` with a non-zero length, if any among the first
+/// [`IOV_MAX`] (one host read takes no more, and looking further would let a
+/// guest make one call scan its whole memory). The whole array is checked
+/// first (see [`iovec_array`]).
 pub(super) fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<Option<GuestPtr<[u8]>>, Error> {
     let array = iovec_array(mem, iovs.offset_base(), iovs.len())?;
-    Ok(iovecs(&array).find(|&(_, len)| len > 0).map(|(buf, len)| GuestPtr::new((buf, len))))
+    Ok(iovecs(&array).take(IOV_MAX).find(|&(_, len)| len > 0).map(|(buf, len)| GuestPtr::new((buf, len))))
 }
 
 /// The bytes of an iovec (or ciovec) array of `count` entries at `offset`,
@@ -163,7 +170,7 @@ pub(super) fn first_nonempty(mem: &GuestMemory<'_>, iovs: IovecArray) -> Result<
 /// lies outside memory (the errnos wiggle's per-entry reads give, at ~100
 /// instructions an entry; and the count cannot size an allocation unchecked).
 /// An empty array is not checked, as there.
-fn iovec_array<'m>(mem: &'m GuestMemory<'_>, offset: u32, count: u32) -> Result<Cow<'m, [u8]>, Error> {
+pub(super) fn iovec_array<'m>(mem: &'m GuestMemory<'_>, offset: u32, count: u32) -> Result<Cow<'m, [u8]>, Error> {
     if count == 0 {
         return Ok(Cow::Borrowed(&[]));
     }
@@ -179,39 +186,35 @@ fn iovec_array<'m>(mem: &'m GuestMemory<'_>, offset: u32, count: u32) -> Result<
 const IOVEC_SIZE: u32 = 8;
 
 /// The (buffer, length) pairs of an array from [`iovec_array`].
-fn iovecs(array: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
+pub(super) fn iovecs(array: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
     array.chunks_exact(IOVEC_SIZE as usize).map(|iov| {
         let word = |at: usize| u32::from_le_bytes([iov[at], iov[at + 1], iov[at + 2], iov[at + 3]]);
         (word(0), word(4))
     })
 }
 
-/// Runs `read` on the guest buffer `buf` (on a host copy for shared memories),
-/// or on an empty buffer when there is none, and returns the byte count.
+/// Runs `read` on the guest buffer `buf`, cut to [`MAX_RW`] bytes, or on an
+/// empty buffer when there is none, and returns the byte count. EFAULT: `buf`
+/// is out of bounds.
 pub(super) fn read_into(
     mem: &mut GuestMemory<'_>,
     buf: Option<GuestPtr<[u8]>>,
     read: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
 ) -> Result<Size, Error> {
     let Some(buf) = buf else {
-        return Ok(u32::try_from(read(&mut [])?)?);
+        return Ok(Size::try_from(read(&mut [])?)?);
     };
-    let n = match mem.as_slice_mut(buf)? {
-        Some(bytes) => read(bytes)?,
-        None => {
-            let mut bytes = vec![0; buf.len() as usize];
-            let n = read(&mut bytes)?;
-            mem.copy_from_slice(&bytes[..n], buf.get_range(0..n as u32).ok_or(Errno::Fault)?)?;
-            n
-        }
-    };
-    Ok(u32::try_from(n)?)
+    let bytes = mem.as_slice_mut(buf)?.ok_or_else(crate::linker::shared_memory)?;
+    let len = bytes.len().min(MAX_RW);
+    let n = read(&mut bytes[..len])?;
+    Ok(Size::try_from(n.min(len))?)
 }
 
-/// Runs `write` on the guest buffers `iovs` as host slices (copies for shared
-/// memories), without allocating for up to eight buffers. The whole array is
-/// checked first (see [`iovec_array`]). At most [`IOV_MAX`] buffers go to one
-/// call, as the host's `writev` takes no more: the rest is a short write.
+/// Runs `write` on the guest buffers `iovs` as host slices, without
+/// allocating for up to eight buffers. The whole array and every buffer in it
+/// are checked first (EFAULT; see [`iovec_array`]). At most [`IOV_MAX`]
+/// buffers and [`MAX_RW`] bytes in all go to one call, as Linux's `writev`
+/// takes no more: the rest is a short write.
 pub(super) fn with_slices(
     mem: &GuestMemory<'_>,
     iovs: CiovecArray,
@@ -219,27 +222,33 @@ pub(super) fn with_slices(
 ) -> Result<Size, Error> {
     const INLINE: usize = 8;
     let array = iovec_array(mem, iovs.offset_base(), iovs.len())?;
-    let buffer = |(buf, len): (u32, u32)| mem.as_cow(GuestPtr::<[u8]>::new((buf, len)));
+    let mut left = MAX_RW;
+    let mut buffer = |(buf, len): (u32, u32)| -> Result<IoSlice<'_>, Error> {
+        let bytes = mem.as_slice(GuestPtr::<[u8]>::new((buf, len)))?.ok_or_else(crate::linker::shared_memory)?;
+        let take = bytes.len().min(left);
+        left -= take;
+        Ok(IoSlice::new(&bytes[..take]))
+    };
     let count = iovs.len() as usize;
-    if count == 1 {
+    let n = if count == 1 {
         // The common case (printf, std's write_all): no array to fill and drop.
-        let bytes = buffer(iovecs(&array).next().expect("one iovec"))?;
-        return Ok(u32::try_from(write(&[IoSlice::new(&bytes)])?)?);
-    }
-    if count <= INLINE {
-        let mut cows: [Cow<'_, [u8]>; INLINE] = Default::default();
-        for (slot, iov) in cows.iter_mut().zip(iovecs(&array)) {
+        write(&[buffer(iovecs(&array).next().expect("one iovec"))?])?
+    } else if count <= INLINE {
+        let mut slices = [IoSlice::new(&[]); INLINE];
+        for (slot, iov) in slices.iter_mut().zip(iovecs(&array)) {
             *slot = buffer(iov)?;
         }
-        let slices: [IoSlice<'_>; INLINE] = std::array::from_fn(|i| IoSlice::new(&cows[i]));
-        let n = write(&slices[..count])?;
-        return Ok(u32::try_from(n)?);
-    }
-    let owned = iovecs(&array).take(IOV_MAX).map(buffer).collect::<Result<Vec<_>, _>>()?;
-    let slices: Vec<IoSlice<'_>> = owned.iter().map(|b| IoSlice::new(b)).collect();
-    let n = write(&slices)?;
-    Ok(u32::try_from(n)?)
+        write(&slices[..count])?
+    } else {
+        let slices = iovecs(&array).take(IOV_MAX).map(buffer).collect::<Result<Vec<_>, _>>()?;
+        write(&slices)?
+    };
+    Ok(Size::try_from(n.min(MAX_RW))?)
 }
 
 /// The most buffers one `writev(2)` takes on Linux.
-const IOV_MAX: usize = 1024;
+pub(super) const IOV_MAX: usize = 1024;
+
+/// The most bytes one read or write moves: Linux's `MAX_RW_COUNT`
+/// (`INT_MAX` rounded down to a page), what one `write(2)` moves at most.
+pub const MAX_RW: usize = 0x7fff_f000;

@@ -3,7 +3,9 @@
 //! path_remove_directory, path_rename, path_symlink, path_unlink_file.
 //!
 //! Every path is resolved beneath its directory descriptor by cap-std; capwasi
-//! only rejects NUL bytes. A path that would leave the directory (`..` past
+//! only rejects NUL bytes, and, before reading them, paths longer than
+//! [`PATH_MAX`] or with a component longer than [`NAME_MAX`], which Linux would
+//! refuse anyway (so no host call walks a huge path). A path that would leave the directory (`..` past
 //! it, an absolute path, a symlink pointing out) is ENOTCAPABLE, and so is
 //! every change beneath a read-only preopen, refused before the host is asked.
 //! The checks run in this order: the descriptor (EBADF, ENOTDIR), the path
@@ -15,7 +17,9 @@
 //! EFAULT: the path is out of bounds. EILSEQ: it is not UTF-8. EINVAL: it
 //! holds a NUL byte. ENOENT: a component is missing (the empty path too).
 //! ENOTCAPABLE: the path leaves the directory. ELOOP: too many symlinks.
-//! ENAMETOOLONG: a name is too long. EACCES/EPERM: the host refuses.
+//! ENAMETOOLONG: the path is longer than 4096 bytes or a component longer than
+//! 255 (checked first), or the host says a name is too long. EACCES/EPERM: the
+//! host refuses.
 #![allow(clippy::too_many_arguments)]
 
 use std::borrow::Cow;
@@ -38,9 +42,31 @@ fn dir_of(ctx: &WasiCtx, fd: Fd) -> Result<&OpenDir, Error> {
     }
 }
 
-/// A guest path, checked for NUL bytes (EINVAL); EFAULT and EILSEQ come from
-/// reading it.
+/// The longest path capwasi passes to the host, in bytes: Linux's `PATH_MAX`
+/// (4096, its NUL included, so the kernel itself refuses 4096 bytes too).
+pub const PATH_MAX: u32 = 4096;
+
+/// The longest path component, in bytes: Linux's `NAME_MAX`.
+pub const NAME_MAX: usize = 255;
+
+/// A guest path: ENAMETOOLONG if longer than [`PATH_MAX`] (checked before
+/// memory is read) or if a component is longer than [`NAME_MAX`]; EINVAL if
+/// it holds a NUL byte; EFAULT and EILSEQ come from reading it.
 fn guest_path<'m>(mem: &'m GuestMemory<'_>, path: GuestPtr<str>) -> Result<Cow<'m, str>, Error> {
+    let path = symlink_target(mem, path)?;
+    if path.split('/').any(|component| component.len() > NAME_MAX) {
+        return Err(Errno::Nametoolong.into());
+    }
+    Ok(path)
+}
+
+/// The target of a new symlink: as [`guest_path`] but for the component
+/// length, which Linux does not check in a target (it is checked if the link
+/// is ever followed).
+fn symlink_target<'m>(mem: &'m GuestMemory<'_>, path: GuestPtr<str>) -> Result<Cow<'m, str>, Error> {
+    if path.len() > PATH_MAX {
+        return Err(Errno::Nametoolong.into());
+    }
     let path = mem.as_cow_str(path)?;
     if path.contains('\0') {
         return Err(Errno::Inval.into());
@@ -341,7 +367,9 @@ pub fn path_rename(
 /// ENOTCAPABLE: `old_path` is absolute (cap-std refuses it: an absolute link
 /// could trick a program outside the sandbox; wasmtime refuses too), or `fd`
 /// is beneath a read-only preopen. EINVAL: `old_path` holds a NUL. EFAULT,
-/// EILSEQ: `old_path` as for paths. EEXIST: `new_path` exists.
+/// EILSEQ: `old_path` as for paths. ENAMETOOLONG: `old_path` is longer than
+/// 4096 bytes (no limit on its components, as on Linux). EEXIST: `new_path`
+/// exists.
 pub fn path_symlink(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -350,7 +378,7 @@ pub fn path_symlink(
     new_path: GuestPtr<str>,
 ) -> Result<(), Error> {
     let dir = dir_of(ctx, fd)?;
-    let old_path = guest_path(mem, old_path)?;
+    let old_path = symlink_target(mem, old_path)?;
     let new_path = guest_path(mem, new_path)?;
     writable(dir)?.symlink(&*old_path, &*new_path)?;
     Ok(())

@@ -26,6 +26,14 @@ use crate::table::Descriptor;
 /// The size and alignment of `event` in guest memory.
 const EVENT_SIZE: u32 = 32;
 const EVENT_ALIGN: u32 = 8;
+/// The size of `subscription` in guest memory.
+const SUBSCRIPTION_SIZE: u32 = 48;
+
+/// The most subscriptions one poll_oneoff takes (EINVAL beyond, as Linux's
+/// `poll(2)` refuses more descriptors than the process may open): every one of
+/// 32k descriptors polled for reading and writing. It bounds the host memory
+/// one call uses to about 9 MiB (some 140 bytes a subscription).
+pub const MAX_SUBSCRIPTIONS: u32 = 65536;
 
 /// Waits until at least one of the `nsubscriptions` subscriptions at `in_`
 /// is ready, writes one event per ready subscription to `out`, and returns
@@ -45,9 +53,10 @@ const EVENT_ALIGN: u32 = 8;
 /// descriptor is not open, or is a stdio stream of the other direction;
 /// ENOTSUP: a CPU-time clock.
 ///
-/// The call fails with EINVAL: `nsubscriptions` is 0, `out` is misaligned, or
-/// a subscription holds an invalid tag or clock; EFAULT: `in_` or `out` is out
-/// of bounds (checked before anything is written or waited for).
+/// The call fails with EINVAL: `nsubscriptions` is 0 or above
+/// [`MAX_SUBSCRIPTIONS`], `out` is misaligned, or a subscription holds an
+/// invalid tag or clock; EFAULT: `in_` or `out` is out of bounds (checked
+/// before anything is read, written or waited for).
 ///
 /// ```text
 /// subscription (48 bytes)                event (32 bytes)
@@ -64,14 +73,14 @@ pub fn poll_oneoff(
     out: GuestPtr<Event>,
     nsubscriptions: Size,
 ) -> Result<Size, Error> {
-    if nsubscriptions == 0 {
+    if nsubscriptions == 0 || nsubscriptions > MAX_SUBSCRIPTIONS {
         return Err(Errno::Inval.into());
     }
-    let out_bytes = nsubscriptions.checked_mul(EVENT_SIZE).ok_or(Errno::Fault)?;
     if !out.offset().is_multiple_of(EVENT_ALIGN) {
         return Err(Errno::Inval.into());
     }
-    mem.as_slice(GuestPtr::new((out.offset(), out_bytes)))?;
+    mem.as_slice(GuestPtr::new((out.offset(), nsubscriptions * EVENT_SIZE)))?;
+    mem.as_slice(GuestPtr::new((in_.offset(), nsubscriptions * SUBSCRIPTION_SIZE)))?;
     let mut subs = Vec::with_capacity(nsubscriptions as usize);
     for sub in in_.as_array(nsubscriptions).iter() {
         subs.push(mem.read(sub?)?);

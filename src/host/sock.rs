@@ -5,9 +5,9 @@
 //! host kernel makes them (see `net.rs`): a non-blocking socket with nothing
 //! to do fails with EAGAIN, never with a 0 that would look like end of file.
 
-use wiggle::GuestMemory;
+use wiggle::{GuestMemory, GuestPtr};
 
-use super::io::{first_nonempty, read_into, with_slices};
+use super::io::{IOV_MAX, MAX_RW, first_nonempty, iovec_array, iovecs, read_into, with_slices};
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
 use crate::net::{Shutdown, Socket};
@@ -66,22 +66,24 @@ pub fn sock_recv(
         let n = read_into(mem, Some(buf), |bytes| Ok(socket.recv(bytes, peek, waitall)?))?;
         return Ok((n, Roflags::empty()));
     }
-    // WAITALL: fill each buffer in turn; stop early at end of stream, or when
-    // a non-blocking socket runs dry.
-    let mut bufs = Vec::new();
-    for iov in ri_data.iter() {
-        let iov = mem.read(iov?)?;
-        bufs.push(iov.buf.as_array(iov.buf_len));
-    }
+    // WAITALL: fill each buffer in turn (at most IOV_MAX of them and MAX_RW
+    // bytes in all, as one host read); stop early at end of stream, or when a
+    // non-blocking socket runs dry.
+    let bufs: Vec<(u32, u32)> =
+        iovecs(&iovec_array(mem, ri_data.offset_base(), ri_data.len())?).take(IOV_MAX).collect();
     let mut total: Size = 0;
-    for buf in bufs {
-        let n = match read_into(mem, Some(buf), |bytes| Ok(socket.recv(bytes, false, true)?)) {
+    for (buf, len) in bufs {
+        let len = len.min(MAX_RW as Size - total);
+        if len == 0 {
+            continue;
+        }
+        let n = match read_into(mem, Some(GuestPtr::new((buf, len))), |bytes| Ok(socket.recv(bytes, false, true)?)) {
             Ok(n) => n,
             Err(_) if total > 0 => break,
             Err(e) => return Err(e),
         };
-        total = total.checked_add(n).ok_or(Errno::Overflow)?;
-        if n < buf.len() {
+        total += n;
+        if n < len {
             break;
         }
     }

@@ -364,3 +364,90 @@ fn max_wasm_stack_takes_a_positive_size_with_a_suffix() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "hello, world\n");
 }
+
+#[test]
+fn an_exit_status_above_255_exits_1_with_one_line() {
+    // The OS keeps the low 8 bits of an exit status: 256 would read as success.
+    let (_dir, wat) = wat_module(
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "_start")
+               (drop (call $sizes (i32.const 0) (i32.const 4)))
+               (call $exit (i32.add (i32.const 253) (i32.load (i32.const 0))))))"#,
+    );
+    // argc is 1 + the arguments: status 254, 255, 256, 257.
+    for (args, code) in [(&[][..], 254), (&["a"][..], 255)] {
+        let out = capwasi(&[&["run", &wat][..], args].concat());
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "");
+    }
+    for (args, status) in [(&["a", "b"][..], 256), (&["a", "b", "c"][..], 257)] {
+        let out = capwasi(&[&["run", &wat][..], args].concat());
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "capwasi: the guest exited with status {status}, which an exit status cannot carry (0-255); \
+                 exiting with 1\n"
+            )
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn overlapping_preopens_with_different_access_get_a_warning_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("x")).unwrap();
+    let whole = dir.path().display().to_string();
+    let inner = format!("{}::/x::ro", dir.path().join("x").display());
+    let out = capwasi(&["run", "--dir", &whole, "--dir", &inner, &path("c-tests/hello")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "hello, world\n");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "capwasi: warning: --dir {whole} (read-write) and --dir {inner} (read-only) overlap on the host: \
+             the guest can change /x through {whole}\n"
+        )
+    );
+    let same_access = format!("{}::/x", dir.path().join("x").display());
+    let out = capwasi(&["run", "--dir", &whole, "--dir", &same_access, &path("c-tests/hello")]);
+    assert_eq!(stderr(&out), "", "same access: nothing to warn about");
+}
+
+#[test]
+fn a_cache_directory_others_can_write_is_refused_in_one_line_and_the_module_compiled() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(cache.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_capwasi"))
+        .args(["run", &path("c-tests/hello")])
+        .env_clear()
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "hello, world\n");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "capwasi: not using the compile cache: {} is writable by group or others (mode 0777); \
+             fix it, or pass --no-cache\n",
+            cache.path().canonicalize().unwrap().display()
+        )
+    );
+    assert!(!cache.path().join("capwasi").exists(), "nothing made in an untrusted directory");
+}
+
+#[test]
+fn a_module_with_a_shared_memory_is_refused_before_it_runs() {
+    // capwasi does not support wasm threads: its engine leaves the proposal off,
+    // so no host call ever sees a shared memory (and were an embedder's engine
+    // to allow one, the first host call would trap).
+    let (_dir, wat) = wat_module(r#"(module (memory (export "memory") 1 1 shared) (func (export "_start")))"#);
+    let out = capwasi(&["run", &wat]);
+    assert_one_line_host_error(&out, "is not a valid WebAssembly module");
+    assert!(stderr(&out).contains("threads"), "{}", stderr(&out));
+}

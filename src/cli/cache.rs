@@ -8,6 +8,16 @@
 //! are written to a temporary file and renamed into place, so concurrent runs
 //! see either no entry or a whole one. Any cache failure falls back to
 //! compiling; the cache never makes a run fail.
+//!
+//! An entry is native code that runs unchecked, and its checksum proves that
+//! it is whole, not who wrote it. So, as ssh does for its keys, the cache is
+//! used only when nobody but the user (and root) can have written it: the
+//! cache directory and each directory above it, and the entry itself, must be
+//! owned by the user or root and not writable by group or others (a
+//! directory owned by root with the sticky bit, like `/tmp`, is fine: nobody
+//! else can replace what is in it). Otherwise one line on stderr says what
+//! is wrong, and the module is compiled without the cache (nothing is read
+//! from it or written to it).
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -36,8 +46,19 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 }
 
 /// Reads and compiles `path` (binary, text, or with `allow_precompiled` a
-/// `.cwasm`), through the cache when one is configured.
+/// `.cwasm`), through the cache when one is configured and trusted; why a
+/// cache is not trusted goes to stderr.
 pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<Module> {
+    load_reporting(engine, path, options, &mut |line| eprintln!("capwasi: {line}"))
+}
+
+/// [`load`], handing each line about an untrusted cache to `warn`.
+fn load_reporting(
+    engine: &Engine,
+    path: &Path,
+    options: &LoadOptions,
+    warn: &mut dyn FnMut(String),
+) -> wasmtime::Result<Module> {
     let bytes = read_module(path)?;
     if let Some(kind) = Engine::detect_precompiled(&bytes) {
         if kind != Precompiled::Module {
@@ -69,14 +90,82 @@ pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Re
     let Some(dir) = &options.cache_dir else {
         return compile();
     };
+    let dir = match cache_dir(dir) {
+        CacheDir::Trusted(dir) => dir,
+        CacheDir::Untrusted(why) => {
+            warn(format!("not using the compile cache: {why}; fix it, or pass --no-cache"));
+            return compile();
+        }
+        // Best effort: a cache directory that cannot be made only costs a compile.
+        CacheDir::Unusable => return compile(),
+    };
     let entry = dir.join(format!("{}.cwasm", cache_key(engine, &bytes)));
-    if let Some(module) = read_entry(engine, &entry) {
-        return Ok(module);
+    match read_entry(engine, &entry) {
+        Ok(Some(module)) => return Ok(module),
+        Ok(None) => {}
+        Err(why) => {
+            warn(format!("not using the compile cache entry: {why}; remove it, or pass --no-cache"));
+            return compile();
+        }
     }
     let module = compile()?;
     // Best effort: a cache that cannot be written only costs the next run a compile.
-    let _ = write_entry(&module, dir, &entry);
+    let _ = write_entry(&module, &dir, &entry);
     Ok(module)
+}
+
+/// What [`cache_dir`] found.
+enum CacheDir {
+    /// Usable: the directory, symlinks resolved.
+    Trusted(PathBuf),
+    /// It, or a directory above it, may have been written by someone else.
+    Untrusted(String),
+    /// It cannot be made or looked at.
+    Unusable,
+}
+
+/// Checks the cache directory `dir` and every directory above it (see the
+/// module's doc), making what is missing of it (the user's alone) beneath
+/// the part that exists once that part is checked.
+fn cache_dir(dir: &Path) -> CacheDir {
+    use std::os::unix::fs::DirBuilderExt;
+    let Some(existing) = dir.ancestors().find(|ancestor| ancestor.is_dir()) else { return CacheDir::Unusable };
+    if let Err(found) = check_chain(existing) {
+        return found;
+    }
+    if std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).is_err() {
+        return CacheDir::Unusable;
+    }
+    match check_chain(dir) {
+        Ok(resolved) => CacheDir::Trusted(resolved),
+        Err(found) => found,
+    }
+}
+
+/// `dir` with symlinks resolved, if it and every directory above it are trusted.
+fn check_chain(dir: &Path) -> Result<PathBuf, CacheDir> {
+    let resolved = std::fs::canonicalize(dir).map_err(|_| CacheDir::Unusable)?;
+    for ancestor in resolved.ancestors() {
+        let meta = std::fs::metadata(ancestor).map_err(|_| CacheDir::Unusable)?;
+        untrusted(ancestor, &meta).map_err(CacheDir::Untrusted)?;
+    }
+    Ok(resolved)
+}
+
+/// `Err(why)` if `path` (with metadata `meta`) may have been written by
+/// someone other than the user and root.
+fn untrusted(path: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(format!("{} is owned by uid {}, not by you (uid {me}) or root", path.display(), meta.uid()));
+    }
+    let mode = meta.mode() & 0o7777;
+    let sticky_root_dir = meta.is_dir() && meta.uid() == 0 && mode & 0o1000 != 0;
+    if mode & 0o022 != 0 && !sticky_root_dir {
+        return Err(format!("{} is writable by group or others (mode {mode:04o})", path.display()));
+    }
+    Ok(())
 }
 
 /// The bytes of the module file at `path`, or one line saying why not.
@@ -118,24 +207,31 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The module in `entry` if the entry exists, is whole, and suits this engine.
-fn read_entry(engine: &Engine, entry: &Path) -> Option<Module> {
-    let data = std::fs::read(entry).ok()?;
-    if data.len() < 32 {
-        return None;
+/// The module in `entry` if the entry exists, is whole, and suits this
+/// engine; `Err(why)` if it exists but is not trusted (see the module's doc).
+fn read_entry(engine: &Engine, entry: &Path) -> Result<Option<Module>, String> {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(entry) else { return Ok(None) };
+    // Checked on the open file: what is read is what was checked.
+    let Ok(meta) = file.metadata() else { return Ok(None) };
+    untrusted(entry, &meta)?;
+    let mut data = Vec::new();
+    if file.read_to_end(&mut data).is_err() || data.len() < 32 {
+        return Ok(None);
     }
     let (checksum, artifact) = data.split_at(32);
     if Sha256::digest(artifact).as_slice() != checksum {
-        return None;
+        return Ok(None);
     }
     // SAFETY: the artifact is byte for byte what this program serialized
-    // (checked by its SHA-256 above), and wasmtime checks engine compatibility.
-    unsafe { Module::deserialize(engine, artifact) }.ok()
+    // (checked by its SHA-256 above) into a file only the user or root can
+    // have written, and wasmtime checks engine compatibility.
+    Ok(unsafe { Module::deserialize(engine, artifact) }.ok())
 }
 
 fn write_entry(module: &Module, dir: &Path, entry: &Path) -> wasmtime::Result<()> {
     let artifact = module.serialize()?;
-    std::fs::create_dir_all(dir)?;
+    // A temporary file is readable and writable by the user alone.
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(&Sha256::digest(&artifact))?;
     file.write_all(&artifact)?;
@@ -171,10 +267,17 @@ mod tests {
         std::fs::read_dir(options.cache_dir.as_ref().unwrap()).unwrap().map(|e| e.unwrap().path()).collect()
     }
 
+    /// Loads through the cache and returns the warnings about it.
+    fn load_warning(engine: &Engine, module: &Path, options: &LoadOptions) -> Vec<String> {
+        let mut warnings = Vec::new();
+        load_reporting(engine, module, options, &mut |line| warnings.push(line)).unwrap();
+        warnings
+    }
+
     #[test]
     fn a_compile_leaves_one_entry_that_the_next_load_uses() {
         let (_dir, module, options, engine) = setup();
-        load(&engine, &module, &options).unwrap();
+        assert_eq!(load_warning(&engine, &module, &options), Vec::<String>::new());
         let files = entries(&options);
         assert_eq!(files.len(), 1);
         let before = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
@@ -192,12 +295,59 @@ mod tests {
         let last = data.len() - 1;
         data[last] ^= 0xff;
         std::fs::write(&entry, &data).unwrap();
-        assert!(read_entry(&engine, &entry).is_none(), "a flipped byte is caught by the checksum");
+        assert!(read_entry(&engine, &entry).unwrap().is_none(), "a flipped byte is caught by the checksum");
         load(&engine, &module, &options).unwrap();
-        assert!(read_entry(&engine, &entry).is_some(), "the entry was rewritten whole");
+        assert!(read_entry(&engine, &entry).unwrap().is_some(), "the entry was rewritten whole");
         std::fs::write(&entry, b"short").unwrap();
         load(&engine, &module, &options).unwrap();
-        assert!(read_entry(&engine, &entry).is_some());
+        assert!(read_entry(&engine, &entry).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_cache_directory_others_can_write_is_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, module, options, engine) = setup();
+        let cache = options.cache_dir.clone().unwrap();
+        std::fs::create_dir(&cache).unwrap();
+        std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o775)).unwrap();
+        let why = format!("{} is writable by group or others (mode 0775)", cache.canonicalize().unwrap().display());
+        assert_eq!(
+            load_warning(&engine, &module, &options),
+            [format!("not using the compile cache: {why}; fix it, or pass --no-cache")]
+        );
+        assert!(entries(&options).is_empty(), "nothing written to it");
+        // A directory above it counts too, and nothing is made beneath it.
+        std::fs::remove_dir(&cache).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let warnings = load_warning(&engine, &module, &options);
+        assert!(warnings[0].contains(&format!("{} is writable", dir.path().canonicalize().unwrap().display())));
+        assert!(!cache.exists());
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(load_warning(&engine, &module, &options).is_empty());
+        assert_eq!(entries(&options).len(), 1, "used once trusted");
+    }
+
+    #[test]
+    fn a_cache_entry_others_can_have_written_is_not_run_or_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, module, options, engine) = setup();
+        load(&engine, &module, &options).unwrap();
+        let entry = entries(&options).pop().unwrap();
+        let original = std::fs::read(&entry).unwrap();
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o664)).unwrap();
+        let warnings = load_warning(&engine, &module, &options);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("is writable by group or others (mode 0664)"), "{warnings:?}");
+        assert_eq!(std::fs::read(&entry).unwrap(), original, "left alone");
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if rustix::process::geteuid().is_root() {
+            // Owned by someone else (nobody): as root, the one case a test can set up.
+            std::os::unix::fs::chown(&entry, Some(65534), None).unwrap();
+            let warnings = load_warning(&engine, &module, &options);
+            assert!(warnings[0].contains("is owned by uid 65534, not by you (uid 0) or root"), "{warnings:?}");
+            std::os::unix::fs::chown(&entry, Some(0), None).unwrap();
+        }
+        assert!(load_warning(&engine, &module, &options).is_empty(), "trusted again");
     }
 
     #[test]

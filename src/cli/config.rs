@@ -208,6 +208,52 @@ pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
     }
 }
 
+/// One warning line for each pair of preopens where one host directory is
+/// inside (or is) the other and only one of them is read-only: the guest can
+/// change through the read-write one what the read-only one shows. Host paths
+/// are compared after resolving symlinks; a directory that cannot be resolved
+/// is left out (opening it fails later, with its own message).
+pub fn overlap_warnings(preopens: &[Preopen]) -> Vec<String> {
+    let resolved: Vec<Option<PathBuf>> = preopens.iter().map(|p| std::fs::canonicalize(&p.host).ok()).collect();
+    let mut warnings = Vec::new();
+    for (i, a) in preopens.iter().enumerate() {
+        for (j, b) in preopens.iter().enumerate().skip(i + 1) {
+            let (Some(a_host), Some(b_host)) = (&resolved[i], &resolved[j]) else { continue };
+            if a.perms == b.perms {
+                continue;
+            }
+            let (writable, read_only, writable_host, read_only_host) =
+                if a.perms == DirPerms::ReadWrite { (a, b, a_host, b_host) } else { (b, a, b_host, a_host) };
+            let what = if read_only_host.starts_with(writable_host) {
+                read_only.guest.clone()
+            } else if writable_host.starts_with(read_only_host) {
+                format!("part of {}", read_only.guest)
+            } else {
+                continue;
+            };
+            warnings.push(format!(
+                "capwasi: warning: {} (read-write) and {} (read-only) overlap on the host: \
+                 the guest can change {what} through {}",
+                describe(writable),
+                describe(read_only),
+                writable.guest
+            ));
+        }
+    }
+    warnings
+}
+
+/// A preopen as it was written on the command line.
+fn describe(preopen: &Preopen) -> String {
+    let host = preopen.host.display();
+    let ro = if preopen.perms == DirPerms::ReadOnly { "::ro" } else { "" };
+    match preopen.flag {
+        "--mapdir" => format!("--mapdir {}::{host}{ro}", preopen.guest),
+        _ if preopen.guest == host.to_string() && ro.is_empty() => format!("--dir {host}"),
+        flag => format!("{flag} {host}::{}{ro}", preopen.guest),
+    }
+}
+
 /// Why a preopen's host directory cannot be used, as one actionable line.
 pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
     let host = preopen.host.display();
@@ -364,6 +410,40 @@ mod tests {
         assert!(RunConfig::resolve(flags(&["--listenfd", "m.wasm"]), |_| None).is_err());
         let config = RunConfig::resolve(flags(&["m.wasm"]), |_| None).unwrap();
         assert!(config.listen_fds.is_empty());
+    }
+
+    #[test]
+    fn preopens_that_overlap_with_different_access_are_named_in_a_warning() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("d");
+        std::fs::create_dir_all(d.join("x")).unwrap();
+        std::fs::create_dir(tmp.path().join("other")).unwrap();
+        std::os::unix::fs::symlink(&d, tmp.path().join("alias")).unwrap();
+        let at = |name: &str| tmp.path().join(name).display().to_string();
+        let (d_dir, x_ro) = (parse_dir(&at("d")).unwrap(), parse_dir(&format!("{}::/x::ro", at("d/x"))).unwrap());
+        assert_eq!(
+            overlap_warnings(&[d_dir.clone(), x_ro.clone()]),
+            [format!(
+                "capwasi: warning: --dir {} (read-write) and --dir {}::/x::ro (read-only) overlap on the host: \
+                 the guest can change /x through {}",
+                at("d"),
+                at("d/x"),
+                at("d")
+            )]
+        );
+        // The other way round: a read-write directory inside a read-only one, reached through a symlink.
+        let alias_ro = parse_mapdir(&format!("/data::{}::ro", at("alias"))).unwrap();
+        let x_rw = parse_dir(&format!("{}::/x", at("d/x"))).unwrap();
+        let warnings = overlap_warnings(&[alias_ro, x_rw]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains(&format!("--mapdir /data::{}::ro (read-only)", at("alias"))), "{warnings:?}");
+        assert!(warnings[0].ends_with("the guest can change part of /data through /x"), "{warnings:?}");
+        // The same directory twice, with different access.
+        assert_eq!(overlap_warnings(&[d_dir.clone(), parse_dir(&format!("{}::/r::ro", at("d"))).unwrap()]).len(), 1);
+        // Same access, disjoint directories, or a missing one: nothing to say.
+        assert!(overlap_warnings(&[d_dir.clone(), parse_dir(&format!("{}::/x", at("d/x"))).unwrap()]).is_empty());
+        assert!(overlap_warnings(&[x_ro.clone(), parse_dir(&at("other")).unwrap()]).is_empty());
+        assert!(overlap_warnings(&[d_dir, parse_dir(&format!("{}::/m::ro", at("missing"))).unwrap()]).is_empty());
     }
 
     #[test]

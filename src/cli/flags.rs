@@ -19,10 +19,12 @@ const WASMTIME: &str = "wasmtime run options (-W help, -S help list them)";
 /// The exit-code contract, shown in `--help` and the README.
 pub const EXIT_CODES: &str = "\
 Exit status:
-  N     the guest called proc_exit(N) (0 when _start returns)
+  N     the guest called proc_exit(N) (0 when _start returns), N at most 255
   134   the guest trapped (the reason and a wasm backtrace go to stderr)
   1     capwasi could not run the guest: missing or invalid module, an import
-        capwasi does not provide, a preopen that cannot be opened
+        capwasi does not provide, a preopen that cannot be opened; or the
+        guest called proc_exit(N) with N above 255, which a process cannot
+        carry (one line on stderr says so)
   2     a usage error on the command line";
 
 #[derive(Parser, Debug)]

@@ -89,11 +89,24 @@ fn run_command(flags: flags::RunFlags) -> ExitCode {
     }
 }
 
-/// Exits with the guest's status unchanged: statuses outside 0..=255 go to
-/// `exit(2)` as they are, and the OS keeps the low 8 bits, as for a native program.
+/// Exits with the guest's status unchanged. A status a process cannot carry
+/// (above 255: the OS would keep its low 8 bits, and 256 would read as
+/// success) exits 1, with one line saying so.
 fn exit_with(code: i32) -> ExitCode {
     match u8::try_from(code) {
         Ok(code) => ExitCode::from(code),
-        Err(_) => std::process::exit(code),
+        Err(_) => {
+            eprintln!("{}", status_too_large(code));
+            ExitCode::from(EXIT_HOST_ERROR)
+        }
     }
+}
+
+/// The line printed for a guest exit status outside 0..=255.
+fn status_too_large(code: i32) -> String {
+    // proc_exit's status is a u32, carried in I32Exit's i32.
+    format!(
+        "capwasi: the guest exited with status {}, which an exit status cannot carry (0-255); exiting with 1",
+        code as u32
+    )
 }

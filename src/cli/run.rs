@@ -10,7 +10,7 @@ use wasmtime::{Engine, Linker, Module, Store, StoreLimits, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
-use super::config::{RunConfig, preopen_error};
+use super::config::{RunConfig, overlap_warnings, preopen_error};
 
 /// A run's data in the store: the guest's context and its resource limits.
 struct Host {
@@ -64,6 +64,9 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Outcome> {
         let listener =
             std::net::TcpListener::bind(addr).map_err(|e| format_err!("cannot listen on {addr} (--tcplisten): {e}"))?;
         builder.preopened_tcp_listener(listener);
+    }
+    for warning in overlap_warnings(&config.preopens) {
+        eprintln!("{warning}");
     }
     for preopen in &config.preopens {
         builder

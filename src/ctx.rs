@@ -9,7 +9,9 @@ use wasmtime::error::Context as _;
 
 use crate::clocks::{HostClock, MonotonicClock, WallClock};
 use crate::fs::OpenDir;
+use crate::limits::{Deadline, Limiter};
 use crate::net::{Socket, SocketKind};
+use crate::stats::{DescriptorKind, Stats};
 use crate::stdio::{InputSource, InputStream, OutputSink, OutputStream};
 use crate::table::{DEFAULT_MAX_FDS, Descriptor, FdTable};
 
@@ -27,6 +29,12 @@ pub struct WasiCtx {
     pub(crate) random: Box<dyn cap_rand::RngCore + Send + Sync>,
     /// Where the bound module exports its memory (see [`WasiCtx::bind_module`]).
     pub(crate) memory_export: Option<wasmtime::ModuleExport>,
+    /// When the run's timeout passes, if it has one (see [`crate::limits::Limits::start`]).
+    pub(crate) deadline: Option<Deadline>,
+    /// The store's resource limiter, when [`crate::limits::Limits::start`] installed it.
+    pub(crate) limiter: Limiter,
+    /// The counts, when stats are on.
+    pub(crate) stats: Option<Box<Stats>>,
 }
 
 impl WasiCtx {
@@ -48,6 +56,47 @@ impl WasiCtx {
     /// How many descriptors the guest holds open, stdio and preopens included.
     pub fn open_fds(&self) -> u32 {
         self.table.open_count()
+    }
+
+    /// What the guest did so far: per preview1 function the calls, errors
+    /// and host time, the bytes moved per kind of descriptor, and the peak
+    /// linear memory. `None` unless stats were turned on
+    /// ([`WasiCtxBuilder::stats`]).
+    pub fn stats(&self) -> Option<Stats> {
+        let mut stats = Stats::clone(self.stats.as_ref()?);
+        stats.peak_memory = self.limiter.memory as u64;
+        Some(stats)
+    }
+
+    /// The largest linear memory size, in bytes, that the memory cap of
+    /// [`crate::limits::Limits::start`] refused the guest, if it refused one.
+    pub fn memory_refused(&self) -> Option<u64> {
+        self.limiter.refused.map(|bytes| bytes as u64)
+    }
+
+    /// How many times the descriptor cap refused the guest a descriptor
+    /// (EMFILE).
+    pub fn fds_refused(&self) -> u64 {
+        self.table.refused()
+    }
+
+    /// Counts a call of the function at `index` in [`crate::stats::FUNCTIONS`].
+    pub(crate) fn record_call(&mut self, index: usize, started: std::time::Instant, failed: bool) {
+        if let Some(stats) = &mut self.stats {
+            stats.record(index, started, failed);
+        }
+    }
+
+    /// Counts `n` bytes read (or written) through `fd`.
+    pub(crate) fn record_bytes(&mut self, fd: u32, read: bool, n: u64) {
+        let kind = match self.table.get(fd) {
+            Ok(Descriptor::Input(_) | Descriptor::Output(_)) => DescriptorKind::Stdio,
+            Ok(Descriptor::Socket(_)) => DescriptorKind::Socket,
+            _ => DescriptorKind::File,
+        };
+        if let Some(stats) = &mut self.stats {
+            stats.add_bytes(kind, read, n);
+        }
     }
 }
 
@@ -116,6 +165,7 @@ pub struct WasiCtxBuilder {
     monotonic_clock: Box<dyn MonotonicClock>,
     random: Option<Box<dyn cap_rand::RngCore + Send + Sync>>,
     max_fds: u32,
+    stats: bool,
 }
 
 /// A standard stream as the builder was told.
@@ -147,6 +197,7 @@ impl WasiCtxBuilder {
             monotonic_clock: Box::new(HostClock),
             random: None,
             max_fds: DEFAULT_MAX_FDS,
+            stats: false,
         }
     }
 
@@ -306,6 +357,13 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// Counts what the guest does (see [`WasiCtx::stats`]). Off by default:
+    /// counting reads the clock twice per host call.
+    pub fn stats(&mut self, on: bool) -> &mut Self {
+        self.stats = on;
+        self
+    }
+
     /// Builds the context: stdio takes fds 0-2, then the sockets, then the
     /// preopened directories, in the order they were added.
     ///
@@ -369,6 +427,9 @@ impl WasiCtxBuilder {
             monotonic_clock: builder.monotonic_clock,
             random,
             memory_export: None,
+            deadline: None,
+            limiter: Limiter::default(),
+            stats: builder.stats.then(Box::default),
         })
     }
 }

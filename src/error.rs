@@ -14,8 +14,13 @@ impl wiggle::GuestErrorType for Errno {
     }
 }
 
+/// An I/O error is its errno, but for a host call that waited until the run's
+/// timeout passed ([`crate::limits::TimedOut`]): that ends the run, a trap.
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Error {
+        if let Some(timed_out) = err.get_ref().and_then(|e| e.downcast_ref::<crate::limits::TimedOut>()) {
+            return Error::trap(wasmtime::Error::new(*timed_out));
+        }
         Error::from(errno_from_io(&err))
     }
 }

@@ -27,6 +27,13 @@
 //! flag, and reports rights that follow from them; it cannot narrow them
 //! (fd_fdstat_set_rights is ENOTSUP).
 //!
+//! Resource limits ([`limits`]: fuel, a timeout, memory, descriptors, wasm
+//! stack) are one type applied to the engine, the store and the context; a
+//! timeout also bounds every wait in a host call. With stats on
+//! ([`WasiCtxBuilder::stats`]) the context counts each preview1 function's
+//! calls, errors and host time and the bytes moved per kind of descriptor
+//! ([`stats`]).
+//!
 //! # Embedding
 //!
 //! ```
@@ -74,6 +81,7 @@ pub mod limits;
 mod linker;
 mod net;
 mod rights;
+pub mod stats;
 mod stdio;
 mod table;
 

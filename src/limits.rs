@@ -1,26 +1,54 @@
 //! Resource limits for running guests: what the `capwasi run` flags set, for
 //! embedders too.
 //!
-//! Some limits are the engine's (set on a [`wasmtime::Config`] by
-//! [`Limits::configure`]), some the store's (the [`StoreLimits`] from
-//! [`Limits::store_limits`], installed with `store.limiter`):
+//! A [`Limits`] is applied in three places:
+//!
+//! - the engine ([`Limits::configure`] on a [`wasmtime::Config`]): the wasm
+//!   stack, and whether compiled code counts fuel or checks for a timeout.
+//!   Both checks are compiled in only when that limit is set, so an unset
+//!   limit costs nothing; they change the compiled code, and wasmtime's
+//!   compatibility hash (which the CLI's compile cache keys on) with it.
+//! - the store ([`Limits::start`], right after `Store::new`): the memory cap,
+//!   the fuel budget and the deadline, which starts then;
+//! - the context ([`Limits::fd_limit`] for [`crate::WasiCtxBuilder::max_open_fds`]).
+//!
+//! Past a limit:
+//!
+//! | limit | what the guest sees |
+//! |---|---|
+//! | fuel | the run ends with [`wasmtime::Trap::OutOfFuel`] |
+//! | timeout | the run ends with [`TimedOut`], from wasm code or from a host call waiting (poll_oneoff, a read of stdin or a socket, sock_accept) |
+//! | memory | `memory.grow` returns -1 (its allocator reports out of memory) |
+//! | descriptors | opens fail with EMFILE |
+//! | wasm stack | the run ends with "call stack exhausted" |
 //!
 //! ```
+//! use std::time::Duration;
+//! use capwasi::WasiCtx;
 //! use capwasi::limits::Limits;
 //!
-//! let limits = Limits::new().max_memory(64 << 20).max_wasm_stack(8 << 20);
+//! let limits = Limits::new().max_memory(64 << 20).fuel(1_000_000).timeout(Duration::from_secs(2));
 //! let mut config = wasmtime::Config::new();
 //! limits.configure(&mut config);
 //! let engine = wasmtime::Engine::new(&config)?;
 //!
-//! struct State { limits: wasmtime::StoreLimits }
-//! let mut store = wasmtime::Store::new(&engine, State { limits: limits.store_limits() });
-//! store.limiter(|state| &mut state.limits);
-//! // Call into the guest on a thread with `limits.thread_stack_size()` bytes of stack.
+//! struct State { wasi: WasiCtx }
+//! let wasi = WasiCtx::builder().max_open_fds(limits.fd_limit()).build()?;
+//! let mut store = wasmtime::Store::new(&engine, State { wasi });
+//! let watchdog = limits.start(&mut store, |state: &mut State| &mut state.wasi)?;
+//! // ... instantiate and call the guest on a thread with `limits.thread_stack_size()` bytes of stack ...
+//! drop(watchdog);
+//! assert_eq!(limits.fuel_consumed(&store), Some(0));
 //! # Ok::<(), wasmtime::Error>(())
 //! ```
 
-use wasmtime::{StoreLimits, StoreLimitsBuilder};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
+
+use crate::WasiCtx;
+use crate::table::DEFAULT_MAX_FDS;
 
 /// wasmtime's default `max_wasm_stack`.
 pub const DEFAULT_MAX_WASM_STACK: usize = 512 << 10;
@@ -30,21 +58,25 @@ pub const DEFAULT_MAX_WASM_STACK: usize = 512 << 10;
 /// have without a wasm stack limit.
 pub const HOST_STACK: usize = 8 << 20;
 
-/// Limits on what one guest may use. Unset limits are wasmtime's defaults:
-/// memory unlimited (up to what the module declares), 512 KiB of wasm stack.
+/// Limits on what one guest may use. Unset limits are wasmtime's and
+/// capwasi's defaults: no fuel budget, no timeout, memory up to what the
+/// module declares, 512 KiB of wasm stack, [`DEFAULT_MAX_FDS`] descriptors.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Limits {
     max_memory: Option<usize>,
     max_wasm_stack: Option<usize>,
+    max_fds: Option<u32>,
+    fuel: Option<u64>,
+    timeout: Option<Duration>,
 }
 
 impl Limits {
-    /// No limits beyond wasmtime's defaults.
+    /// No limits beyond the defaults.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Caps each linear memory at `bytes`: past it `memory.grow` fails (returns
+    /// Caps the store's linear memory at `bytes`: past it `memory.grow` fails (returns
     /// -1), as a program's allocator expects, and instantiating a module that
     /// needs more fails.
     pub fn max_memory(mut self, bytes: usize) -> Self {
@@ -64,9 +96,66 @@ impl Limits {
         self
     }
 
+    /// Lets the guest hold at most `count` descriptors at once, stdio and
+    /// preopens included; past it, opens fail with EMFILE. Hand
+    /// [`Limits::fd_limit`] to [`crate::WasiCtxBuilder::max_open_fds`].
+    pub fn max_fds(mut self, count: u32) -> Self {
+        self.max_fds = Some(count);
+        self
+    }
+
+    /// Gives the guest `units` of fuel: wasmtime charges about one unit per
+    /// wasm instruction (none for `nop`, `drop` and block markers) and nothing
+    /// for time spent in host calls. It checks the budget at each function
+    /// entry and loop iteration, and the first check that finds more than
+    /// `units` used ends the run with [`wasmtime::Trap::OutOfFuel`]: a guest
+    /// that needs `units` or fewer runs to its end, one that needs more stops
+    /// at its next check (only straight-line code after its last check can
+    /// run past the budget).
+    pub fn fuel(mut self, units: u64) -> Self {
+        self.fuel = Some(units);
+        self
+    }
+
+    /// Ends the run with [`TimedOut`] once `limit` has passed since
+    /// [`Limits::start`]: wasm code is stopped at its next loop iteration or
+    /// call (wasmtime's epoch interruption), and a host call waiting on a
+    /// clock, stdio or a socket stops waiting at the deadline. An embedder's
+    /// own reader or writer (`WasiCtxBuilder::stdin`) is host code that
+    /// cannot be interrupted.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// The memory cap, if any.
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.max_memory
+    }
+
     /// The wasm stack limit in effect.
     pub fn wasm_stack(&self) -> usize {
         self.max_wasm_stack.unwrap_or(DEFAULT_MAX_WASM_STACK)
+    }
+
+    /// The wasm stack limit, if one was set.
+    pub fn wasm_stack_limit(&self) -> Option<usize> {
+        self.max_wasm_stack
+    }
+
+    /// The descriptor cap in effect.
+    pub fn fd_limit(&self) -> u32 {
+        self.max_fds.unwrap_or(DEFAULT_MAX_FDS)
+    }
+
+    /// The fuel budget, if any.
+    pub fn fuel_limit(&self) -> Option<u64> {
+        self.fuel
+    }
+
+    /// The timeout, if any.
+    pub fn time_limit(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// The stack a thread calling into the guest needs: the wasm stack plus
@@ -75,17 +164,28 @@ impl Limits {
         self.wasm_stack().saturating_add(HOST_STACK)
     }
 
-    /// Sets the engine-wide limits on `config`: the wasm stack, and an async
-    /// stack size to match (wasmtime requires it to be at least the wasm stack,
-    /// even for synchronous calls). Compiled code does not depend on either, so
-    /// a module compiled under one stack limit runs correctly under another.
+    /// Sets the engine-wide limits on `config`: the wasm stack and an async
+    /// stack size to match (wasmtime requires it to be at least the wasm
+    /// stack, even for synchronous calls); fuel counting when there is a fuel
+    /// budget; epoch checks when there is a timeout. The stack does not change
+    /// compiled code; fuel and epochs do, so modules compiled without them are
+    /// not reused with them (wasmtime refuses such a module, and its
+    /// `precompile_compatibility_hash` differs).
     pub fn configure(&self, config: &mut wasmtime::Config) {
         if self.max_wasm_stack.is_some() {
             config.max_wasm_stack(self.wasm_stack()).async_stack_size(self.thread_stack_size());
         }
+        if self.fuel.is_some() {
+            config.consume_fuel(true);
+        }
+        if self.timeout.is_some() {
+            config.epoch_interruption(true);
+        }
     }
 
-    /// The per-store limits, for `store.limiter(|data| &mut data.limits)`.
+    /// wasmtime's per-store limits for the memory cap, for an embedder who
+    /// installs its own limiter (`store.limiter(|data| &mut data.limits)`);
+    /// [`Limits::start`] installs one that also records the peak.
     pub fn store_limits(&self) -> StoreLimits {
         let mut builder = StoreLimitsBuilder::new();
         if let Some(bytes) = self.max_memory {
@@ -93,6 +193,245 @@ impl Limits {
         }
         builder.build()
     }
+
+    /// Applies the per-store limits to `store`, whose context `get_ctx`
+    /// finds (the function given to [`crate::add_to_linker`]): the memory cap
+    /// (replacing any limiter the store had, and recording the peak for
+    /// [`crate::stats::Stats::peak_memory`] and any refusal for
+    /// [`WasiCtx::memory_refused`]), the fuel budget, and the timeout, which
+    /// starts now. The engine must have been set up by [`Limits::configure`].
+    ///
+    /// With a timeout, a thread wakes at the deadline to stop the guest's wasm
+    /// code; it ends when the returned [`Watchdog`] is dropped. Keep the
+    /// watchdog until the run is over.
+    pub fn start<T: 'static>(
+        &self,
+        store: &mut wasmtime::Store<T>,
+        get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+    ) -> wasmtime::Result<Watchdog> {
+        get_ctx(store.data_mut()).limiter = Limiter::new(self.store_limits(), self.max_memory);
+        store.limiter(move |data| &mut get_ctx(data).limiter);
+        if let Some(units) = self.fuel {
+            store.set_fuel(units)?;
+        }
+        let Some(limit) = self.timeout else {
+            return Ok(Watchdog { _stop: None });
+        };
+        let deadline = Deadline { at: Instant::now() + limit, limit };
+        get_ctx(store.data_mut()).deadline = Some(deadline);
+        // Ticks of the engine's epoch, from this watchdog or any other store's, each run
+        // this check at the guest's next epoch check; only this store's deadline stops it.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |mut store| match get_ctx(store.data_mut()).deadline {
+            Some(deadline) if deadline.expired() => Err(TimedOut { limit: deadline.limit }.into()),
+            _ => Ok(UpdateDeadline::Continue(1)),
+        });
+        let engine = store.engine().clone();
+        let (stop, stopped) = mpsc::channel::<()>();
+        std::thread::Builder::new().name("capwasi timeout".into()).spawn(move || {
+            loop {
+                let left = deadline.remaining();
+                if left.is_zero() {
+                    engine.increment_epoch();
+                    return;
+                }
+                if stopped.recv_timeout(left) != Err(mpsc::RecvTimeoutError::Timeout) {
+                    return;
+                }
+            }
+        })?;
+        Ok(Watchdog { _stop: Some(stop) })
+    }
+
+    /// The fuel the guest in `store` has used, when there is a fuel budget.
+    pub fn fuel_consumed<T>(&self, store: &wasmtime::Store<T>) -> Option<u64> {
+        Some(self.fuel?.saturating_sub(store.get_fuel().ok()?))
+    }
+}
+
+/// Keeps a run's timeout thread (see [`Limits::start`]); dropping it ends the thread.
+#[derive(Debug)]
+pub struct Watchdog {
+    _stop: Option<mpsc::Sender<()>>,
+}
+
+/// The error a run ends with when its timeout passes (see [`Limits::timeout`]).
+/// Find it with `error.downcast_ref::<TimedOut>()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedOut {
+    /// The timeout that passed.
+    pub limit: Duration,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "timed out after {}", format_duration(self.limit))
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+/// When a run's time is up, as its host calls see it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    pub(crate) at: Instant,
+    pub(crate) limit: Duration,
+}
+
+impl Deadline {
+    pub(crate) fn expired(&self) -> bool {
+        Instant::now() >= self.at
+    }
+
+    /// The time left, zero once it has passed.
+    pub(crate) fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+
+    /// The error a waiting host call returns at the deadline: `error.rs` makes
+    /// it a trap that ends the run with [`TimedOut`].
+    pub(crate) fn error(&self) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::TimedOut, TimedOut { limit: self.limit })
+    }
+
+    /// Waits until `fd` is ready for `events` (`poll(2)`), or fails with
+    /// [`Deadline::error`] when the deadline passes first.
+    pub(crate) fn wait(&self, fd: rustix::fd::BorrowedFd<'_>, events: rustix::event::PollFlags) -> std::io::Result<()> {
+        loop {
+            let left = self.remaining();
+            if left.is_zero() {
+                return Err(self.error());
+            }
+            let timeout = rustix::time::Timespec {
+                tv_sec: left.as_secs().min(i64::MAX as u64) as i64,
+                tv_nsec: left.subsec_nanos().into(),
+            };
+            let mut fds = [rustix::event::PollFd::from_borrowed_fd(fd, events)];
+            match rustix::event::poll(&mut fds, Some(&timeout)) {
+                Ok(0) | Err(rustix::io::Errno::INTR) => continue,
+                // Ready, or an error or hangup the operation itself will report.
+                Ok(_) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// The store's resource limiter installed by [`Limits::start`]: wasmtime's
+/// [`StoreLimits`], recording the guest's peak linear memory and any growth
+/// the memory cap refused.
+#[derive(Debug, Default)]
+pub(crate) struct Limiter {
+    limits: StoreLimits,
+    max_memory: Option<usize>,
+    /// Bytes of linear memory in the store (memories never shrink, so also the peak).
+    pub(crate) memory: usize,
+    /// The largest size the memory cap refused a memory, if it refused one.
+    pub(crate) refused: Option<usize>,
+}
+
+impl Limiter {
+    fn new(limits: StoreLimits, max_memory: Option<usize>) -> Self {
+        Limiter { limits, max_memory, memory: 0, refused: None }
+    }
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.memory = self.memory.saturating_add(desired - current);
+        } else if self.max_memory.is_some_and(|cap| desired > cap) {
+            self.refused = self.refused.max(Some(desired));
+        }
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
+}
+
+/// `64K`, `16M`, `2G` (powers of 1024) or a plain byte count.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, scale) = match text.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&text[..i], 1 << 10),
+        Some((i, 'M' | 'm')) => (&text[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&text[..i], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("'{text}' is not a size (examples: 65536, 64K, 16M, 2G)"))
+}
+
+/// A size as [`parse_size`] reads it, in the largest unit that divides it.
+pub fn format_size(bytes: u64) -> String {
+    for (suffix, scale) in [("G", 1u64 << 30), ("M", 1 << 20), ("K", 1 << 10)] {
+        if bytes >= scale && bytes.is_multiple_of(scale) {
+            return format!("{}{suffix}", bytes / scale);
+        }
+    }
+    bytes.to_string()
+}
+
+/// A duration: a whole number with a unit, `ns`, `us`, `ms`, `s`, `m` or `h`
+/// (`500ms`, `2s`, `1m`). Zero is refused: a run with no time at all is a
+/// mistake.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("'{text}' is not a duration (examples: 500ms, 2s, 1m, 1h)");
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let nanos = match unit {
+        "ns" => Some(n),
+        "us" => n.checked_mul(1_000),
+        "ms" => n.checked_mul(1_000_000),
+        "s" => n.checked_mul(1_000_000_000),
+        "m" => n.checked_mul(60_000_000_000),
+        "h" => n.checked_mul(3_600_000_000_000),
+        _ => None,
+    };
+    match nanos {
+        Some(0) => Err(format!("'{text}' is no time at all; give a positive duration (examples: 500ms, 2s)")),
+        Some(nanos) => Ok(Duration::from_nanos(nanos)),
+        None => Err(bad()),
+    }
+}
+
+/// A duration as [`parse_duration`] reads it, in the largest unit that divides it.
+pub fn format_duration(limit: Duration) -> String {
+    let nanos = limit.as_nanos();
+    for (suffix, scale) in
+        [("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)]
+    {
+        if nanos >= scale && nanos.is_multiple_of(scale) {
+            return format!("{}{suffix}", nanos / scale);
+        }
+    }
+    format!("{nanos}ns")
 }
 
 #[cfg(test)]
@@ -116,5 +455,52 @@ mod tests {
         let engine = wasmtime::Engine::new(&config).expect("async_stack_size follows max_wasm_stack");
         assert_eq!(engine.get_max_wasm_stack(), 64 << 20);
         assert_eq!(limits.thread_stack_size(), (64 << 20) + HOST_STACK);
+    }
+
+    #[test]
+    fn sizes_take_suffixes_and_print_back_the_same() {
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("16MB").is_err());
+        for text in ["64K", "1M", "3G", "100", "1025"] {
+            assert_eq!(format_size(parse_size(text).unwrap()), text);
+        }
+        assert_eq!(format_size(2048 << 10), "2M");
+    }
+
+    #[test]
+    fn durations_need_a_unit_and_print_back_the_same() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        for bad in ["2", "s", "2 s", "1.5s", "2sec", "-1s", ""] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert!(parse_duration("0s").unwrap_err().contains("no time at all"));
+        assert_eq!(parse_duration("100us"), Ok(Duration::from_micros(100)));
+        assert_eq!(parse_duration("7ns"), Ok(Duration::from_nanos(7)));
+        for text in ["500ms", "1500ms", "2s", "90s", "1m", "2h", "100us", "1001ns"] {
+            assert_eq!(format_duration(parse_duration(text).unwrap()), text);
+        }
+    }
+
+    #[test]
+    fn fuel_and_timeouts_change_the_compiled_code_and_its_compatibility_hash() {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let hash = |limits: Limits| {
+            let mut config = wasmtime::Config::new();
+            limits.configure(&mut config);
+            let mut hasher = DefaultHasher::new();
+            wasmtime::Engine::new(&config).unwrap().precompile_compatibility_hash().hash(&mut hasher);
+            hasher.finish()
+        };
+        let plain = hash(Limits::new());
+        assert_eq!(hash(Limits::new().max_memory(1 << 20).max_fds(10)), plain, "store limits compile alike");
+        let fuel = hash(Limits::new().fuel(1));
+        let timeout = hash(Limits::new().timeout(Duration::from_secs(1)));
+        assert!(fuel != plain && timeout != plain && fuel != timeout);
     }
 }

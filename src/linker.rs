@@ -44,7 +44,9 @@ type Bound = Option<Arc<OnceLock<Memory>>>;
 
 macro_rules! link {
     ($linker:ident, $get_ctx:ident, $bound:ident, $wanted:ident, $(
-        $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty $( | $($out:ident : $size:literal / $align:literal),+ )? ;
+        $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty
+            $( | $($out:ident : $size:literal / $align:literal),+ )?
+            $( => $io:ident ( $fd:ident, $nbytes:ident ) )? ;
     )*) => {
         $(
             if $wanted(stringify!($name)) {
@@ -54,17 +56,31 @@ macro_rules! link {
                     stringify!($name),
                     move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
                         with_memory(&mut caller, &bound, $get_ctx, |memory, ctx| {
-                            $($(
-                                if let Err(errno) = check_result_ptr(memory, $out, $size, $align) {
-                                    return Ok(errno as i32);
-                                }
-                            )+)?
-                            abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
+                            let io = None $( .or(Some((reads!($io), $fd, $nbytes))) )?;
+                            let index = const { crate::stats::index(stringify!($name)) };
+                            accounted(memory, ctx, index, io, |memory, ctx| {
+                                $($(
+                                    if let Err(errno) = check_result_ptr(memory, $out, $size, $align) {
+                                        return Ok(errno as i32);
+                                    }
+                                )+)?
+                                abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
+                            })
                         })
                     },
                 )?;
             }
         )*
+    };
+}
+
+/// Whether a `=> read(fd, nbytes)` / `=> write(fd, nbytes)` function reads.
+macro_rules! reads {
+    (read) => {
+        true
+    };
+    (write) => {
+        false
     };
 }
 
@@ -160,17 +176,17 @@ fn link<T: 'static>(
         fd_fdstat_set_rights(a: i32, b: i64, c: i64) -> i32;
         fd_filestat_set_size(a: i32, b: i64) -> i32;
         fd_filestat_set_times(a: i32, b: i64, c: i64, d: i32) -> i32;
-        fd_pread(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
+        fd_pread(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => read(a, e);
         fd_prestat_get(a: i32, b: i32) -> i32 | b: 8 / 4;
         fd_prestat_dir_name(a: i32, b: i32, c: i32) -> i32;
-        fd_pwrite(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
-        fd_read(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4;
+        fd_pwrite(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => write(a, e);
+        fd_read(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => read(a, d);
         fd_readdir(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
         fd_renumber(a: i32, b: i32) -> i32;
         fd_seek(a: i32, b: i64, c: i32, d: i32) -> i32 | d: 8 / 8;
         fd_sync(a: i32) -> i32;
         fd_tell(a: i32, b: i32) -> i32 | b: 8 / 8;
-        fd_write(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4;
+        fd_write(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => write(a, d);
         path_create_directory(a: i32, b: i32, c: i32) -> i32;
         path_filestat_set_times(a: i32, b: i32, c: i32, d: i32, e: i64, f: i64, g: i32) -> i32;
         path_link(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32, g: i32) -> i32;
@@ -186,8 +202,8 @@ fn link<T: 'static>(
         sched_yield() -> i32;
         random_get(a: i32, b: i32) -> i32;
         sock_accept(a: i32, b: i32, c: i32) -> i32 | c: 4 / 4;
-        sock_recv(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | e: 4 / 4, f: 2 / 2;
-        sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4;
+        sock_recv(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | e: 4 / 4, f: 2 / 2 => read(a, e);
+        sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4 => write(a, e);
         sock_shutdown(a: i32, b: i32) -> i32;
     );
     let fd_bound = bound.clone();
@@ -197,14 +213,17 @@ fn link<T: 'static>(
             "fd_filestat_get",
             move |mut caller: Caller<'_, T>, fd: i32, buf: i32| -> wasmtime::Result<i32> {
                 with_memory(&mut caller, &fd_bound, get_ctx, |memory, ctx| {
-                    if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
-                        return Ok(errno as i32);
-                    }
-                    let _span = abi_span("fd_filestat_get");
-                    let fd = Fd::from(fd);
-                    tracing::event!(tracing::Level::TRACE, fd = tracing::field::debug(&fd));
-                    let result = WasiSnapshotPreview1::fd_filestat_get(ctx, memory, fd);
-                    return_filestat(memory, buf, result)
+                    let index = const { crate::stats::index("fd_filestat_get") };
+                    accounted(memory, ctx, index, None, |memory, ctx| {
+                        if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
+                            return Ok(errno as i32);
+                        }
+                        let _span = abi_span("fd_filestat_get");
+                        let fd = Fd::from(fd);
+                        tracing::event!(tracing::Level::TRACE, fd = tracing::field::debug(&fd));
+                        let result = WasiSnapshotPreview1::fd_filestat_get(ctx, memory, fd);
+                        return_filestat(memory, buf, result)
+                    })
                 })
             },
         )?;
@@ -215,29 +234,116 @@ fn link<T: 'static>(
             "path_filestat_get",
             move |mut caller: Caller<'_, T>, fd: i32, flags: i32, path: i32, path_len: i32, buf: i32| {
                 with_memory(&mut caller, &bound, get_ctx, |memory, ctx| {
-                    if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
-                        return Ok(errno as i32);
-                    }
-                    let _span = abi_span("path_filestat_get");
-                    let fd = Fd::from(fd);
-                    // An undefined flag bit is EINVAL, as for every other function.
-                    let Ok(flags) = Lookupflags::try_from(flags) else {
-                        return Ok(Errno::Inval as i32);
-                    };
-                    let path = GuestPtr::<str>::new((path as u32, path_len as u32));
-                    tracing::event!(
-                        tracing::Level::TRACE,
-                        fd = tracing::field::debug(&fd),
-                        flags = tracing::field::debug(&flags),
-                        path = tracing::field::debug(&path)
-                    );
-                    let result = WasiSnapshotPreview1::path_filestat_get(ctx, memory, fd, flags, path);
-                    return_filestat(memory, buf, result)
+                    let index = const { crate::stats::index("path_filestat_get") };
+                    accounted(memory, ctx, index, None, |memory, ctx| {
+                        if let Err(errno) = check_result_ptr(memory, buf, FILESTAT_SIZE, 8) {
+                            return Ok(errno as i32);
+                        }
+                        let _span = abi_span("path_filestat_get");
+                        let fd = Fd::from(fd);
+                        // An undefined flag bit is EINVAL, as for every other function.
+                        let Ok(flags) = Lookupflags::try_from(flags) else {
+                            return Ok(Errno::Inval as i32);
+                        };
+                        let path = GuestPtr::<str>::new((path as u32, path_len as u32));
+                        tracing::event!(
+                            tracing::Level::TRACE,
+                            fd = tracing::field::debug(&fd),
+                            flags = tracing::field::debug(&flags),
+                            path = tracing::field::debug(&path)
+                        );
+                        let result = WasiSnapshotPreview1::path_filestat_get(ctx, memory, fd, flags, path);
+                        return_filestat(memory, buf, result)
+                    })
                 })
             },
         )?;
     }
     Ok(())
+}
+
+/// How a host call ended, for the stats: an errno other than success is a
+/// failure; a trap or proc_exit is neither failure nor success.
+trait CallOutcome {
+    fn failed(&self) -> bool;
+    fn succeeded(&self) -> bool;
+}
+
+impl CallOutcome for wasmtime::Result<i32> {
+    fn failed(&self) -> bool {
+        matches!(self, Ok(errno) if *errno != Errno::Success as i32)
+    }
+    fn succeeded(&self) -> bool {
+        matches!(self, Ok(errno) if *errno == Errno::Success as i32)
+    }
+}
+
+impl CallOutcome for wasmtime::Result<()> {
+    fn failed(&self) -> bool {
+        false
+    }
+    fn succeeded(&self) -> bool {
+        false
+    }
+}
+
+/// Runs one host call, counting it when stats are on: its time, whether it
+/// failed, and with `io` (whether it reads, its fd and its byte-count pointer)
+/// the bytes a successful read or write moved. With stats off it costs a test
+/// of a flag before the call and one after: the counting is out of line and
+/// keeps its state in the context, so that the call inlines into its
+/// trampoline as it would without it.
+#[inline(always)]
+fn accounted<R: CallOutcome>(
+    memory: &mut GuestMemory<'_>,
+    ctx: &mut WasiCtx,
+    index: usize,
+    io: Option<crate::stats::Io>,
+    call: impl FnOnce(&mut GuestMemory<'_>, &mut WasiCtx) -> R,
+) -> R {
+    if ctx.stats.is_some() {
+        counted::begin(ctx, io);
+    }
+    let result = call(memory, ctx);
+    if ctx.stats.is_some() {
+        counted::end(ctx, memory, index, result.failed(), result.succeeded());
+    }
+    result
+}
+
+/// The counting of [`accounted`], out of line.
+mod counted {
+    use std::time::Instant;
+
+    use wiggle::{GuestMemory, GuestPtr};
+
+    use crate::ctx::WasiCtx;
+
+    /// Notes when a call starts, and for a read or write its fd and where it
+    /// will write its byte count.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn begin(ctx: &mut WasiCtx, io: Option<crate::stats::Io>) {
+        if let Some(stats) = &mut ctx.stats {
+            stats.pending = Some((Instant::now(), io));
+        }
+    }
+
+    /// Counts the call of the function at `index` that [`begin`] noted, and
+    /// when it succeeded, the bytes it read or wrote (the count it wrote to
+    /// guest memory, at a pointer checked before the call).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn end(ctx: &mut WasiCtx, memory: &GuestMemory<'_>, index: usize, failed: bool, succeeded: bool) {
+        let Some((started, io)) = ctx.stats.as_mut().and_then(|stats| stats.pending.take()) else {
+            return;
+        };
+        ctx.record_call(index, started, failed);
+        if let Some((read, fd, nbytes)) = io.filter(|_| succeeded) {
+            let n = memory.read(GuestPtr::<u32>::new(nbytes as u32)).map_or(0, u64::from);
+            ctx.record_bytes(fd as u32, read, n);
+        }
+    }
 }
 
 /// Turns the errors wiggle's generated functions raise for guest values they

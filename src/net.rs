@@ -6,11 +6,18 @@
 //! WAITALL behaviour itself. Sockets start blocking, as a freshly created POSIX
 //! socket does, whatever mode the embedder's object was in. Nothing here knows
 //! preview1 errnos; `host/` translates.
+//!
+//! With a run deadline (`Limits::timeout`), a blocking socket waits with
+//! `poll(2)` until it is ready or the deadline passes, then receives or sends
+//! with `MSG_DONTWAIT`, so no call outlasts the deadline.
 
 use std::io::{self, IoSlice};
 
+use rustix::event::PollFlags;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::net::{RecvFlags, SendFlags, SocketFlags};
+
+use crate::limits::Deadline;
 
 /// What kind of socket a descriptor holds.
 pub enum SocketKind {
@@ -63,7 +70,8 @@ impl Socket {
 
     /// Accepts one connection, which is non-blocking if `nonblocking`. A
     /// connected (non-listening) socket fails as `accept(2)` does, with EINVAL.
-    pub fn accept(&self, nonblocking: bool) -> io::Result<Socket> {
+    pub fn accept(&self, nonblocking: bool, deadline: Option<&Deadline>) -> io::Result<Socket> {
+        self.wait(PollFlags::IN, deadline)?;
         let mut flags = SocketFlags::CLOEXEC;
         if nonblocking {
             flags |= SocketFlags::NONBLOCK;
@@ -83,22 +91,64 @@ impl Socket {
 
     /// Receives into `buf`; 0 means the peer shut down its side. `peek` leaves
     /// the data queued; `waitall` waits until `buf` is full (in blocking mode).
-    pub fn recv(&self, buf: &mut [u8], peek: bool, waitall: bool) -> io::Result<usize> {
+    pub fn recv(&self, buf: &mut [u8], peek: bool, waitall: bool, deadline: Option<&Deadline>) -> io::Result<usize> {
         let mut flags = RecvFlags::empty();
         if peek {
             flags |= RecvFlags::PEEK;
         }
-        if waitall {
-            flags |= RecvFlags::WAITALL;
+        let deadline = deadline.filter(|_| !self.nonblocking);
+        if deadline.is_none() {
+            if waitall {
+                flags |= RecvFlags::WAITALL;
+            }
+            return retry_eintr(|| Ok(rustix::net::recv(self.as_fd(), &mut *buf, flags)?.0));
         }
-        retry_eintr(|| Ok(rustix::net::recv(self.as_fd(), &mut *buf, flags)?.0))
+        // Waiting for the deadline: each receive takes what is there, WAITALL by repeating.
+        let mut got = 0;
+        loop {
+            self.wait(PollFlags::IN, deadline)?;
+            let rest = &mut buf[got..];
+            match rustix::net::recv(self.as_fd(), rest, flags | RecvFlags::DONTWAIT) {
+                Ok((0, _)) => return Ok(got),
+                Ok((n, _)) => {
+                    got += n;
+                    if !waitall || peek || got == buf.len() {
+                        return Ok(got);
+                    }
+                }
+                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+                Err(_) if got > 0 => return Ok(got),
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Sends the buffers in order, returning the bytes sent. A peer that has
-    /// gone away is EPIPE, never a SIGPIPE that would kill the host.
-    pub fn send(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+    /// gone away is EPIPE, never a SIGPIPE that would kill the host. Before a
+    /// deadline, only what the socket takes without waiting is sent.
+    pub fn send(&self, bufs: &[IoSlice<'_>], deadline: Option<&Deadline>) -> io::Result<usize> {
         let mut control = Default::default();
-        retry_eintr(|| Ok(rustix::net::sendmsg(self.as_fd(), bufs, &mut control, SendFlags::NOSIGNAL)?))
+        let deadline = deadline.filter(|_| !self.nonblocking);
+        if deadline.is_none() {
+            return retry_eintr(|| Ok(rustix::net::sendmsg(self.as_fd(), bufs, &mut control, SendFlags::NOSIGNAL)?));
+        }
+        loop {
+            self.wait(PollFlags::OUT, deadline)?;
+            match rustix::net::sendmsg(self.as_fd(), bufs, &mut control, SendFlags::NOSIGNAL | SendFlags::DONTWAIT) {
+                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+                result => return Ok(result?),
+            }
+        }
+    }
+
+    /// Waits until a blocking socket is ready for `events` or `deadline`
+    /// passes ([`Deadline::error`] then); at once without a deadline, and for
+    /// a non-blocking socket.
+    fn wait(&self, events: PollFlags, deadline: Option<&Deadline>) -> io::Result<()> {
+        match deadline {
+            Some(deadline) if !self.nonblocking => deadline.wait(self.as_fd(), events),
+            _ => Ok(()),
+        }
     }
 
     /// Shuts down reading, writing or both.

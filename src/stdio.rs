@@ -16,6 +16,13 @@
 //! non-blocking read or write on an inherited stream first asks `poll(2)` with
 //! a zero timeout whether it would block, and fails with `WouldBlock` if so.
 //! Embedder readers and writers never block, so NONBLOCK changes nothing there.
+//!
+//! With a run deadline (`Limits::timeout`), a blocking read or write on an
+//! inherited pipe, socket or terminal first waits with `poll(2)` until the
+//! stream is ready or the deadline passes, and a write then takes at most
+//! `PIPE_BUF` bytes, which a pipe reported writable always takes without
+//! waiting: no call outlasts the deadline waiting for a reader or writer that
+//! never comes. Files and other devices never wait for one, and go straight on.
 
 use std::io::{self, IoSlice, Read, Write};
 use std::sync::{Arc, Mutex};
@@ -23,10 +30,14 @@ use std::sync::{Arc, Mutex};
 use rustix::event::{PollFd, PollFlags};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 
+use crate::limits::Deadline;
+
 /// A guest's input stream and its NONBLOCK flag.
 pub struct InputStream {
     source: InputSource,
     nonblocking: bool,
+    /// Whether a read can wait for another process (see [`can_wait`]), once asked.
+    can_wait: Option<bool>,
 }
 
 /// Where a guest's input stream reads from.
@@ -43,6 +54,8 @@ pub enum InputSource {
 pub struct OutputStream {
     sink: OutputSink,
     nonblocking: bool,
+    /// Whether a write can wait for another process (see [`can_wait`]), once asked.
+    can_wait: Option<bool>,
 }
 
 /// Where a guest's output stream writes to.
@@ -57,13 +70,28 @@ pub enum OutputSink {
 
 impl From<InputSource> for InputStream {
     fn from(source: InputSource) -> Self {
-        InputStream { source, nonblocking: false }
+        InputStream { source, nonblocking: false, can_wait: None }
     }
 }
 
 impl From<OutputSink> for OutputStream {
     fn from(sink: OutputSink) -> Self {
-        OutputStream { sink, nonblocking: false }
+        OutputStream { sink, nonblocking: false, can_wait: None }
+    }
+}
+
+/// Whether a read or write of `fd` can wait for another process: a pipe, a
+/// socket or a terminal (flow control) can; a file or another device
+/// (`/dev/null`) cannot, and needs no `poll(2)` before it under a deadline.
+fn can_wait(fd: BorrowedFd<'_>) -> bool {
+    use rustix::fs::FileType;
+    match rustix::fs::fstat(fd) {
+        Ok(stat) => match FileType::from_raw_mode(stat.st_mode) {
+            FileType::Fifo | FileType::Socket => true,
+            FileType::CharacterDevice => rustix::termios::isatty(fd),
+            _ => false,
+        },
+        Err(_) => true,
     }
 }
 
@@ -82,13 +110,20 @@ fn ready_now(fd: BorrowedFd<'_>, events: PollFlags) -> io::Result<bool> {
 
 impl InputStream {
     /// Reads into `buf`; 0 means end of file. A non-blocking inherited stream
-    /// with nothing to read fails with `WouldBlock`.
-    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    /// with nothing to read fails with `WouldBlock`; a blocking one waits at
+    /// most until `deadline` ([`Deadline::error`] then).
+    pub fn read(&mut self, buf: &mut [u8], deadline: Option<&Deadline>) -> io::Result<usize> {
         match &mut self.source {
             InputSource::Inherit(fd) => {
                 let fd = fd.as_fd();
-                if self.nonblocking && !ready_now(fd, PollFlags::IN)? {
-                    return Err(io::ErrorKind::WouldBlock.into());
+                if self.nonblocking {
+                    if !ready_now(fd, PollFlags::IN)? {
+                        return Err(io::ErrorKind::WouldBlock.into());
+                    }
+                } else if let Some(deadline) = deadline
+                    && *self.can_wait.get_or_insert_with(|| can_wait(fd))
+                {
+                    deadline.wait(fd, PollFlags::IN)?;
                 }
                 Ok(rustix::io::read(fd, buf)?)
             }
@@ -119,13 +154,21 @@ impl InputStream {
 impl OutputStream {
     /// Writes the buffers in order, returning how many bytes were taken. A
     /// non-blocking inherited stream that cannot take a byte now fails with
-    /// `WouldBlock`.
-    pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+    /// `WouldBlock`; a blocking one waits at most until `deadline`
+    /// ([`Deadline::error`] then), and then takes at most `PIPE_BUF` bytes.
+    pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>], deadline: Option<&Deadline>) -> io::Result<usize> {
         match &mut self.sink {
             OutputSink::Inherit(fd) => {
                 let fd = fd.as_fd();
-                if self.nonblocking && !ready_now(fd, PollFlags::OUT)? {
-                    return Err(io::ErrorKind::WouldBlock.into());
+                if self.nonblocking {
+                    if !ready_now(fd, PollFlags::OUT)? {
+                        return Err(io::ErrorKind::WouldBlock.into());
+                    }
+                } else if let Some(deadline) = deadline
+                    && *self.can_wait.get_or_insert_with(|| can_wait(fd))
+                {
+                    deadline.wait(fd, PollFlags::OUT)?;
+                    return Ok(write_at_most(fd, bufs, PIPE_BUF)?);
                 }
                 Ok(write_fd(fd, bufs)?)
             }
@@ -200,11 +243,45 @@ impl Write for MemoryOutputPipe {
     }
 }
 
+/// The bytes one `write(2)` to a pipe that `poll(2)` reported writable takes
+/// without waiting (Linux's page-sized pipe buffers; POSIX's `PIPE_BUF`).
+const PIPE_BUF: usize = 4096;
+
+/// Writes `bufs` to `fd` as [`write_fd`] does, but at most `max` bytes: when
+/// they hold more, the first `max` bytes of the first non-empty buffer (a short
+/// write, which the guest repeats).
+fn write_at_most(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>], max: usize) -> rustix::io::Result<usize> {
+    if bufs.iter().map(|b| b.len()).sum::<usize>() <= max {
+        return write_fd(fd, bufs);
+    }
+    let first = bufs.iter().find(|b| !b.is_empty()).expect("more than max bytes");
+    rustix::io::write(fd, &first[..first.len().min(max)])
+}
+
 /// Writes `bufs` to `fd` with one system call: `write(2)` for one buffer
 /// (cheaper for the kernel than a one-element `writev`), `writev(2)` for more.
 pub(crate) fn write_fd(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> rustix::io::Result<usize> {
     match bufs {
         [one] => rustix::io::write(fd, one),
         _ => rustix::io::writev(fd, bufs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustix::fd::AsFd;
+
+    use super::*;
+
+    #[test]
+    fn only_pipes_sockets_and_terminals_can_wait() {
+        let file = tempfile::tempfile().unwrap();
+        assert!(!can_wait(file.as_fd()));
+        let null = std::fs::File::open("/dev/null").unwrap();
+        assert!(!can_wait(null.as_fd()));
+        let (reader, writer) = std::io::pipe().unwrap();
+        assert!(can_wait(reader.as_fd()) && can_wait(writer.as_fd()));
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        assert!(can_wait(a.as_fd()));
     }
 }

@@ -133,12 +133,14 @@ pub struct FdTable {
     lowest_free: usize,
     open: u32,
     max_fds: u32,
+    /// How many descriptors the cap refused.
+    refused: Cell<u64>,
 }
 
 impl FdTable {
     /// An empty table holding at most `max_fds` descriptors.
     pub fn new(max_fds: u32) -> Self {
-        FdTable { slots: Vec::new(), lowest_free: 0, open: 0, max_fds }
+        FdTable { slots: Vec::new(), lowest_free: 0, open: 0, max_fds, refused: Cell::new(0) }
     }
 
     /// Inserts at the lowest free number. EMFILE when the table is full.
@@ -152,9 +154,7 @@ impl FdTable {
     }
 
     fn push_slot(&mut self, slot: Slot) -> Result<u32, Error> {
-        if self.open >= self.max_fds {
-            return Err(Errno::Mfile.into());
-        }
+        self.check_room()?;
         let mut index = self.lowest_free;
         while index < self.slots.len() && self.slots[index].is_open() {
             index += 1;
@@ -248,10 +248,24 @@ impl FdTable {
         Ok(())
     }
 
-    /// Whether the next [`FdTable::push`] would fail with EMFILE. Callers that
-    /// create something on the host before pushing check this first.
+    /// Whether the next [`FdTable::push`] would fail with EMFILE.
     pub fn is_full(&self) -> bool {
         self.open >= self.max_fds
+    }
+
+    /// EMFILE if the next [`FdTable::push`] would fail, counted as a refusal.
+    /// Callers that create something on the host before pushing check this first.
+    pub fn check_room(&self) -> Result<(), Error> {
+        if self.is_full() {
+            self.refused.set(self.refused.get() + 1);
+            return Err(Errno::Mfile.into());
+        }
+        Ok(())
+    }
+
+    /// How many descriptors the cap has refused.
+    pub fn refused(&self) -> u64 {
+        self.refused.get()
     }
 
     /// The number of open descriptors.

@@ -98,9 +98,8 @@ pub fn exec_flags(exec: ExecFlags, host_env: impl Fn(&str) -> Option<String>) ->
         dirs: vec![".".into()],
         envs,
         argv0: Some(argv0),
-        module: exec.program,
+        module: Some(exec.program),
         args: exec.args,
-        max_fds: capwasi::DEFAULT_MAX_FDS,
         ..RunFlags::default()
     })
 }

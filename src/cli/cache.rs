@@ -45,10 +45,21 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("capwasi").join("modules"))
 }
 
+/// Where a loaded module's code came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled now (no cache, or not in it).
+    Compiled,
+    /// Read from the cache.
+    Cached,
+    /// A `.cwasm` from `capwasi compile`.
+    Precompiled,
+}
+
 /// Reads and compiles `path` (binary, text, or with `allow_precompiled` a
 /// `.cwasm`), through the cache when one is configured and trusted; why a
 /// cache is not trusted goes to stderr.
-pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<Module> {
+pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
     load_reporting(engine, path, options, &mut |line| eprintln!("capwasi: {line}"))
 }
 
@@ -58,7 +69,7 @@ fn load_reporting(
     path: &Path,
     options: &LoadOptions,
     warn: &mut dyn FnMut(String),
-) -> wasmtime::Result<Module> {
+) -> wasmtime::Result<(Module, Origin)> {
     let bytes = read_module(path)?;
     if let Some(kind) = Engine::detect_precompiled(&bytes) {
         if kind != Precompiled::Module {
@@ -73,6 +84,7 @@ fn load_reporting(
         // SAFETY: the user vouched for this file with --allow-precompiled;
         // wasmtime still checks that it was compiled for this engine.
         return unsafe { Module::deserialize(engine, &bytes) }
+            .map(|module| (module, Origin::Precompiled))
             .map_err(|e| format_err!("'{}' cannot run here: {}", path.display(), first_line(&e)));
     }
     let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|text| text.trim_start().starts_with('('));
@@ -88,30 +100,30 @@ fn load_reporting(
             .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", path.display(), first_line(&e)))
     };
     let Some(dir) = &options.cache_dir else {
-        return compile();
+        return Ok((compile()?, Origin::Compiled));
     };
     let dir = match cache_dir(dir) {
         CacheDir::Trusted(dir) => dir,
         CacheDir::Untrusted(why) => {
             warn(format!("not using the compile cache: {why}; fix it, or pass --no-cache"));
-            return compile();
+            return Ok((compile()?, Origin::Compiled));
         }
         // Best effort: a cache directory that cannot be made only costs a compile.
-        CacheDir::Unusable => return compile(),
+        CacheDir::Unusable => return Ok((compile()?, Origin::Compiled)),
     };
     let entry = dir.join(format!("{}.cwasm", cache_key(engine, &bytes)));
     match read_entry(engine, &entry) {
-        Ok(Some(module)) => return Ok(module),
+        Ok(Some(module)) => return Ok((module, Origin::Cached)),
         Ok(None) => {}
         Err(why) => {
             warn(format!("not using the compile cache entry: {why}; remove it, or pass --no-cache"));
-            return compile();
+            return Ok((compile()?, Origin::Compiled));
         }
     }
     let module = compile()?;
     // Best effort: a cache that cannot be written only costs the next run a compile.
     let _ = write_entry(&module, &dir, &entry);
-    Ok(module)
+    Ok((module, Origin::Compiled))
 }
 
 /// What [`cache_dir`] found.
@@ -281,7 +293,7 @@ mod tests {
         let files = entries(&options);
         assert_eq!(files.len(), 1);
         let before = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
-        load(&engine, &module, &options).unwrap();
+        assert_eq!(load(&engine, &module, &options).unwrap().1, Origin::Cached);
         assert_eq!(entries(&options), files);
         assert_eq!(std::fs::metadata(&files[0]).unwrap().modified().unwrap(), before, "a hit does not rewrite");
     }

@@ -1,22 +1,24 @@
-//! Turns the raw flags into what a run needs, resolving every choice the
-//! command line leaves open (guest names of `--dir`, `--env K` lookups), so it
-//! can be tested without wasm.
+//! Turns the raw flags (and a `--policy` file) into what a run needs,
+//! resolving every choice the command line leaves open (guest names of
+//! `--dir`, `--env K` lookups), so it can be tested without wasm.
 
 use std::ffi::OsString;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use capwasi::DirPerms;
-use capwasi::limits::Limits;
+use capwasi::limits::{Limits, format_duration, format_size};
+use toml::Spanned;
 
 use super::cache::{LoadOptions, default_cache_dir};
-use super::flags::RunFlags;
+use super::flags::{RunFlags, StatsOutput};
+use super::policy::{Dir, Fuel, Policy, Size, Timeout, WasmStack};
 
 /// One directory handed to the guest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preopen {
-    /// The flag it came from, for error messages (`--dir`, `--mapdir`).
-    pub flag: &'static str,
+    /// Where it was given, for error messages (`--dir`, `--mapdir`, `[[dir]] in FILE`).
+    pub flag: String,
     pub host: PathBuf,
     pub guest: String,
     pub perms: DirPerms,
@@ -35,12 +37,24 @@ pub struct RunConfig {
     /// Addresses to listen on (`--tcplisten`), in order.
     pub tcplisten: Vec<SocketAddr>,
     pub invoke: Option<String>,
-    pub max_fds: u32,
-    /// Memory and wasm stack limits.
     pub limits: Limits,
+    /// Where each limit was set, for the line that names it when it trips.
+    pub origins: LimitOrigins,
     pub trap_unknown_imports: bool,
+    /// Where the run's stats go (none: not counted).
+    pub stats: Vec<StatsOutput>,
     /// The compile cache and whether precompiled modules may run.
     pub load: LoadOptions,
+}
+
+/// How each limit was set, as the line naming it says: `--fuel 1000`, or
+/// `limits.fuel in p.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LimitOrigins {
+    pub fuel: String,
+    pub timeout: String,
+    pub max_memory: String,
+    pub max_fds: String,
 }
 
 /// A command-line value capwasi cannot use; the message says which and why.
@@ -49,87 +63,160 @@ pub struct RunConfig {
 pub struct ConfigError(pub String);
 
 impl RunConfig {
-    /// Resolves `flags`, reading the host environment through `host_env`.
-    /// wasmtime's `-W`/`-S` options apply first, onto the flags they stand for.
+    /// Resolves `flags` (over the `--policy` file, if any), reading the host
+    /// environment through `host_env`.
     pub fn resolve(mut flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let wasmtime_options: Vec<_> = flags.wasm.drain(..).chain(flags.wasi.drain(..)).flatten().collect();
-        super::wasmtime_opts::apply(&wasmtime_options, &mut flags).map_err(ConfigError)?;
-        let argv0 = match flags.argv0 {
+        let (policy, origins) = resolve_policy(&mut flags, &host_env)?;
+        let module = flags.module.ok_or_else(|| ConfigError("no module to run: give FILE.wasm".into()))?;
+        let argv0 = match policy.argv0 {
             Some(name) => name,
-            None => flags
-                .module
+            None => module
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| flags.module.display().to_string()),
+                .unwrap_or_else(|| module.display().to_string()),
         };
         let mut args = vec![argv0];
-        for arg in flags.args {
-            args.push(utf8_arg(arg)?);
-        }
+        args.extend(policy.args.unwrap_or_default());
 
-        let mut env = Vec::new();
-        if flags.inherit_env {
-            env.extend(capwasi::utf8_host_env());
-        }
-        for entry in flags.envs {
-            let (key, value) = match entry.split_once('=') {
-                Some((key, value)) => (key.to_string(), value.to_string()),
-                None => match host_env(&entry) {
-                    Some(value) => (entry, value),
-                    None => continue,
-                },
-            };
-            // A later --env replaces an earlier or inherited variable of the same name.
-            match env.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = value,
-                None => env.push((key, value)),
+        let mut env = super::policy::Env::default();
+        if policy.inherit_env {
+            for (key, value) in capwasi::utf8_host_env() {
+                env.set(key, value);
             }
         }
-        for (key, _) in &env {
-            if key.is_empty() {
-                return Err(ConfigError("--env: a variable needs a name before '='".into()));
-            }
+        for (key, value) in policy.env.0 {
+            env.set(key, value);
         }
 
-        let mut preopens = Vec::new();
-        for spec in flags.dirs {
-            preopens.push(parse_dir(&spec)?);
-        }
-        for spec in flags.mapdirs {
-            preopens.push(parse_mapdir(&spec)?);
-        }
+        let preopens = policy
+            .dirs
+            .into_iter()
+            .map(|dir| Preopen {
+                flag: dir.origin,
+                host: PathBuf::from(dir.host.into_inner()),
+                guest: dir.guest,
+                perms: if dir.read_only { DirPerms::ReadOnly } else { DirPerms::ReadWrite },
+            })
+            .collect();
 
-        let listen_fds = if flags.listenfd { inherited_listen_fds(&host_env)? } else { Vec::new() };
+        let listen_fds = if policy.sockets.listenfd { inherited_listen_fds(&host_env)? } else { Vec::new() };
         let mut tcplisten = Vec::new();
-        for spec in &flags.tcplisten {
-            tcplisten.push(parse_tcplisten(spec)?);
-        }
-
-        let mut limits = Limits::new();
-        if let Some(bytes) = flags.max_memory {
-            limits = limits.max_memory(usize::try_from(bytes).unwrap_or(usize::MAX));
-        }
-        if let Some(bytes) = flags.max_wasm_stack {
-            limits = limits.max_wasm_stack(bytes);
+        for spec in &policy.sockets.tcplisten {
+            tcplisten.push(parse_tcplisten(spec.get_ref())?);
         }
 
         Ok(RunConfig {
-            module: flags.module,
+            module,
             args,
-            env,
+            env: env.0,
             preopens,
             listen_fds,
             tcplisten,
             invoke: flags.invoke,
-            max_fds: flags.max_fds,
-            limits,
+            limits: policy.limits.to_limits(),
+            origins,
             trap_unknown_imports: flags.trap_unknown_imports,
+            stats: flags.stats,
             load: LoadOptions {
                 cache_dir: if flags.no_cache { None } else { default_cache_dir() },
                 allow_precompiled: flags.allow_precompiled,
             },
         })
     }
+}
+
+/// The policy `flags` resolve to: the `--policy` file's, with the flags given
+/// over it (see `policy.rs` for how they combine), and where each limit came
+/// from. wasmtime's `-W`/`-S` options apply first, onto the flags they stand
+/// for (and are taken out of `flags`).
+pub fn resolve_policy(
+    flags: &mut RunFlags,
+    host_env: &impl Fn(&str) -> Option<String>,
+) -> Result<(Policy, LimitOrigins), ConfigError> {
+    let wasmtime_options: Vec<_> = flags.wasm.drain(..).chain(flags.wasi.drain(..)).flatten().collect();
+    super::wasmtime_opts::apply(&wasmtime_options, flags).map_err(ConfigError)?;
+    let mut policy = match &flags.policy {
+        Some(path) => Policy::load(path)?,
+        None => Policy::default(),
+    };
+    let file = flags.policy.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    let in_file = |key: &str| format!("limits.{key} in {file}");
+    let mut origins = LimitOrigins {
+        fuel: in_file("fuel"),
+        timeout: in_file("timeout"),
+        max_memory: in_file("max_memory"),
+        max_fds: in_file("max_fds"),
+    };
+
+    if flags.argv0.is_some() {
+        policy.argv0.clone_from(&flags.argv0);
+    }
+    if !flags.args.is_empty() {
+        policy.args = Some(flags.args.iter().cloned().map(utf8_arg).collect::<Result<_, _>>()?);
+    }
+    policy.inherit_env |= flags.inherit_env;
+    for entry in &flags.envs {
+        match entry.split_once('=') {
+            Some((key, value)) => policy.env.set(key.to_string(), value.to_string()),
+            None => {
+                if let Some(value) = host_env(entry) {
+                    policy.env.set(entry.clone(), value);
+                }
+            }
+        }
+    }
+    if policy.env.0.iter().any(|(key, _)| key.is_empty()) {
+        return Err(ConfigError("--env: a variable needs a name before '='".into()));
+    }
+
+    let mut given = Vec::new();
+    for spec in &flags.dirs {
+        given.push(parse_dir(spec)?);
+    }
+    for spec in &flags.mapdirs {
+        given.push(parse_mapdir(spec)?);
+    }
+    // A preopen given here replaces the file's of the same guest name.
+    policy.dirs.retain(|dir| !given.iter().any(|g| g.guest == dir.guest));
+    policy.dirs.extend(given.into_iter().map(|preopen| Dir {
+        host: Spanned::new(0..0, preopen.host.display().to_string()),
+        guest: preopen.guest,
+        read_only: preopen.perms == DirPerms::ReadOnly,
+        origin: preopen.flag,
+    }));
+
+    policy.sockets.listenfd |= flags.listenfd;
+    for spec in &flags.tcplisten {
+        parse_tcplisten(spec)?;
+        if !policy.sockets.tcplisten.iter().any(|s| s.get_ref() == spec) {
+            policy.sockets.tcplisten.push(Spanned::new(0..0, spec.clone()));
+        }
+    }
+
+    let limits = &mut policy.limits;
+    if let Some(units) = flags.fuel {
+        limits.fuel = Some(Fuel(units));
+        origins.fuel = format!("--fuel {units}");
+    }
+    if let Some(limit) = flags.timeout {
+        limits.timeout = Some(Timeout(limit));
+        origins.timeout = format!("--timeout {}", format_duration(limit));
+    }
+    if let Some(bytes) = flags.max_memory {
+        limits.max_memory = Some(Size(bytes));
+        origins.max_memory = format!("--max-memory {}", format_size(bytes));
+    }
+    if let Some(count) = flags.max_fds {
+        limits.max_fds = Some(count);
+        origins.max_fds = format!("--max-fds {count}");
+    }
+    if let Some(bytes) = flags.max_wasm_stack {
+        limits.max_wasm_stack = Some(WasmStack(bytes));
+    }
+    if limits.max_fds.is_none() {
+        origins.max_fds = format!("the default --max-fds {}", capwasi::DEFAULT_MAX_FDS);
+    }
+    Ok((policy, origins))
 }
 
 /// `--tcplisten ADDR:PORT`: a socket address, or a host name and port that
@@ -192,7 +279,7 @@ pub fn parse_dir(spec: &str) -> Result<Preopen, ConfigError> {
     if host.is_empty() || guest.is_empty() {
         return Err(ConfigError(format!("--dir {spec}: expected HOST, HOST::GUEST or HOST::GUEST::ro")));
     }
-    Ok(Preopen { flag: "--dir", host: PathBuf::from(host), guest: guest.to_string(), perms })
+    Ok(Preopen { flag: "--dir".into(), host: PathBuf::from(host), guest: guest.to_string(), perms })
 }
 
 /// `--mapdir GUEST::HOST` or the older `--mapdir GUEST:HOST`, each with an
@@ -202,7 +289,7 @@ pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
     let pair = rest.split_once("::").or_else(|| rest.split_once(':'));
     match pair {
         Some((guest, host)) if !guest.is_empty() && !host.is_empty() => {
-            Ok(Preopen { flag: "--mapdir", host: PathBuf::from(host), guest: guest.to_string(), perms })
+            Ok(Preopen { flag: "--mapdir".into(), host: PathBuf::from(host), guest: guest.to_string(), perms })
         }
         _ => Err(ConfigError(format!("--mapdir {spec}: expected GUEST::HOST (or GUEST:HOST)"))),
     }
@@ -247,10 +334,12 @@ pub fn overlap_warnings(preopens: &[Preopen]) -> Vec<String> {
 fn describe(preopen: &Preopen) -> String {
     let host = preopen.host.display();
     let ro = if preopen.perms == DirPerms::ReadOnly { "::ro" } else { "" };
-    match preopen.flag {
+    match preopen.flag.as_str() {
         "--mapdir" => format!("--mapdir {}::{host}{ro}", preopen.guest),
-        _ if preopen.guest == host.to_string() && ro.is_empty() => format!("--dir {host}"),
-        flag => format!("{flag} {host}::{}{ro}", preopen.guest),
+        "--dir" if preopen.guest == host.to_string() && ro.is_empty() => format!("--dir {host}"),
+        "--dir" => format!("--dir {host}::{}{ro}", preopen.guest),
+        // A policy file's `[[dir]]`.
+        origin => format!("{host} as {}{ro} ({origin})", preopen.guest),
     }
 }
 
@@ -270,8 +359,8 @@ pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
 mod tests {
     use super::*;
 
-    fn pre(flag: &'static str, host: &str, guest: &str, perms: DirPerms) -> Preopen {
-        Preopen { flag, host: host.into(), guest: guest.into(), perms }
+    fn pre(flag: &str, host: &str, guest: &str, perms: DirPerms) -> Preopen {
+        Preopen { flag: flag.into(), host: host.into(), guest: guest.into(), perms }
     }
 
     #[test]
@@ -325,7 +414,7 @@ mod tests {
             let argv = ["capwasi", "run", "--dir", &spec, "--mapdir", &spec, "m.wasm"];
             let parsed = super::super::flags::parse(argv.iter().map(OsString::from).collect());
             if let Ok(super::super::flags::Cli { command: super::super::flags::Command::Run(f), .. }) = parsed
-                && let Err(e) = RunConfig::resolve(f, |_| None)
+                && let Err(e) = RunConfig::resolve(*f, |_| None)
             {
                 assert!(!e.0.is_empty(), "{spec:?}: an empty message");
             }
@@ -343,7 +432,7 @@ mod tests {
     fn flags(args: &[&str]) -> RunFlags {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match super::super::flags::parse(argv).unwrap().command {
-            super::super::flags::Command::Run(f) => f,
+            super::super::flags::Command::Run(f) => *f,
             other => panic!("not run: {other:?}"),
         }
     }

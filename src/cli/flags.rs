@@ -3,9 +3,12 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use capwasi::limits;
 use clap::{Args, Parser, Subcommand};
 
+use super::trace;
 use super::wasmtime_opts::{Group, GroupParser, Setting};
 
 /// `capwasi run --help` groups its flags under these headings.
@@ -14,6 +17,7 @@ const ENVIRONMENT: &str = "Environment and arguments";
 const LIMITS: &str = "Limits";
 const MODULE: &str = "Module and compilation";
 const DEBUGGING: &str = "Debugging";
+const POLICY: &str = "Policy files (all of the above in one file) and stats";
 const WASMTIME: &str = "wasmtime run options (-W help, -S help list them)";
 
 /// The exit-code contract, shown in `--help` and the README.
@@ -21,11 +25,17 @@ pub const EXIT_CODES: &str = "\
 Exit status:
   N     the guest called proc_exit(N) (0 when _start returns), N at most 255
   134   the guest trapped (the reason and a wasm backtrace go to stderr)
+  124   the guest ran past --timeout (as GNU timeout(1) reports it)
+  152   the guest used up its --fuel (128 + SIGXCPU, as a native program past
+        its CPU-time limit)
   1     capwasi could not run the guest: missing or invalid module, an import
         capwasi does not provide, a preopen that cannot be opened; or the
         guest called proc_exit(N) with N above 255, which a process cannot
         carry (one line on stderr says so)
-  2     a usage error on the command line";
+  2     a usage error on the command line or in a --policy file
+Past --max-memory or --max-fds the guest's request fails (memory.grow returns
+-1, EMFILE) and the guest decides; if the run then fails, one line names the
+limit.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,7 +53,7 @@ pub struct Cli {
 pub enum Command {
     /// Run a WebAssembly module (also the default: `capwasi FILE.wasm ...`).
     #[command(after_help = EXIT_CODES)]
-    Run(RunFlags),
+    Run(Box<RunFlags>),
     /// Run every test program in directories of NAME.wasm + NAME.json, in the
     /// layout of the WASI test suite, and report what passed.
     Test(super::test::TestFlags),
@@ -140,14 +150,25 @@ pub struct RunFlags {
     #[arg(long, value_name = "NAME", help_heading = MODULE)]
     pub invoke: Option<String>,
 
-    /// Hold at most N descriptors open at once (stdio and preopens included);
-    /// past it, opens fail with EMFILE.
-    #[arg(long, value_name = "N", default_value_t = capwasi::DEFAULT_MAX_FDS, help_heading = LIMITS)]
-    pub max_fds: u32,
+    /// Hold at most N descriptors open at once (stdio and preopens included;
+    /// default 1024); past it, opens fail with EMFILE.
+    #[arg(long, value_name = "N", help_heading = LIMITS)]
+    pub max_fds: Option<u32>,
 
-    /// Cap the guest's linear memory, in bytes (suffixes K, M, G allowed).
-    #[arg(long, value_name = "BYTES", value_parser = parse_size, help_heading = LIMITS)]
+    /// Cap the guest's linear memory, in bytes (suffixes K, M, G allowed);
+    /// past it, memory.grow fails.
+    #[arg(long, value_name = "BYTES", value_parser = limits::parse_size, help_heading = LIMITS)]
     pub max_memory: Option<u64>,
+
+    /// Give the guest N units of fuel, about one per wasm instruction; the
+    /// guest is stopped at its first call or loop iteration past them (exit 152).
+    #[arg(long, value_name = "N", value_parser = parse_fuel, help_heading = LIMITS)]
+    pub fuel: Option<u64>,
+
+    /// Stop the guest after DURATION (`500ms`, `2s`, `1m`, `1h`), counted from
+    /// instantiation, even while it waits in a host call (exit 124).
+    #[arg(long, value_name = "DURATION", value_parser = limits::parse_duration, help_heading = LIMITS)]
+    pub timeout: Option<Duration>,
 
     /// Let wasm code use up to SIZE bytes of stack (suffixes K, M, G; default
     /// 512K); deeper calls trap with "call stack exhausted". Go's own runner
@@ -160,9 +181,35 @@ pub struct RunFlags {
     #[arg(long, help_heading = MODULE)]
     pub trap_unknown_imports: bool,
 
-    /// Print every preview1 call and its result on stderr.
-    #[arg(long, help_heading = DEBUGGING)]
-    pub trace: bool,
+    /// Print every preview1 call and its result on stderr, or only those of
+    /// the families named: `--trace=fs,clock` (families: fs, clock, poll,
+    /// proc, random, sock, args).
+    #[arg(long, value_name = "FAMILIES", num_args = 0..=1, require_equals = true,
+          default_missing_value = "all", value_parser = trace::parse_families, help_heading = DEBUGGING)]
+    pub trace: Option<trace::Families>,
+
+    /// Write the --trace lines to PATH instead of stderr (implies --trace).
+    #[arg(long, value_name = "PATH", help_heading = DEBUGGING)]
+    pub trace_file: Option<PathBuf>,
+
+    /// Read what the guest may touch and use (preopens, environment,
+    /// arguments, sockets, limits) from a TOML file; flags given here
+    /// override it. See `--print-policy`.
+    #[arg(long, value_name = "FILE.toml", help_heading = POLICY)]
+    pub policy: Option<PathBuf>,
+
+    /// Print the policy this command line resolves to, as a `--policy` file,
+    /// and exit without running (FILE may be left out).
+    #[arg(long, help_heading = POLICY)]
+    pub print_policy: bool,
+
+    /// After the run, print what it cost on stderr: compile, instantiate and
+    /// run time, fuel, peak memory, calls per preview1 function, bytes per
+    /// kind of descriptor. `--stats=json:PATH` writes them to PATH as JSON
+    /// instead; repeat the flag for both.
+    #[arg(long, value_name = "json:PATH", num_args = 0..=1, require_equals = true,
+          default_missing_value = "table", value_parser = parse_stats, help_heading = POLICY)]
+    pub stats: Vec<StatsOutput>,
 
     /// Compile without the on-disk cache of compiled modules
     /// (`$XDG_CACHE_HOME/capwasi`, else `~/.cache/capwasi`).
@@ -188,32 +235,44 @@ pub struct RunFlags {
     pub wasi: Vec<Vec<Setting>>,
 
     /// The module (binary `.wasm`, text `.wat`, or with --allow-precompiled a `.cwasm`).
-    #[arg(value_name = "FILE")]
-    pub module: PathBuf,
+    #[arg(value_name = "FILE", required_unless_present = "print_policy")]
+    pub module: Option<PathBuf>,
 
     /// Arguments for the guest, passed verbatim.
     #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<OsString>,
 }
 
-/// `64K`, `16M`, `2G` or a plain byte count.
-pub(super) fn parse_size(text: &str) -> Result<u64, String> {
-    let (digits, scale) = match text.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&text[..i], 1 << 10),
-        Some((i, 'M' | 'm')) => (&text[..i], 1 << 20),
-        Some((i, 'G' | 'g')) => (&text[..i], 1 << 30),
-        _ => (text, 1),
-    };
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(scale))
-        .ok_or_else(|| format!("'{text}' is not a size (examples: 65536, 64K, 16M, 2G)"))
+/// `--fuel N`: a positive count (`_` may group digits: `10_000_000`).
+pub fn parse_fuel(text: &str) -> Result<u64, String> {
+    match text.replace('_', "").parse::<u64>() {
+        Ok(0) => Err("--fuel 0 allows no instruction at all; give a positive count".into()),
+        Ok(n) if text.starts_with(|c: char| c.is_ascii_digit()) => Ok(n),
+        _ => Err(format!("'{text}' is not a count of fuel units (examples: 1000000, 10_000_000)")),
+    }
+}
+
+/// Where `--stats` reports go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatsOutput {
+    /// A table on stderr.
+    Table,
+    /// JSON written to a file.
+    Json(PathBuf),
+}
+
+/// `--stats` (a table on stderr) or `--stats=json:PATH`.
+fn parse_stats(text: &str) -> Result<StatsOutput, String> {
+    match text.split_once(':') {
+        _ if text == "table" => Ok(StatsOutput::Table),
+        Some(("json", path)) if !path.is_empty() => Ok(StatsOutput::Json(PathBuf::from(path))),
+        _ => Err(format!("'{text}' is not a stats output: give --stats, or --stats=json:PATH")),
+    }
 }
 
 /// A positive size that fits this machine's address space, as `--max-wasm-stack` takes.
-fn parse_stack_size(text: &str) -> Result<usize, String> {
-    check_stack_size(parse_size(text)?)
+pub(super) fn parse_stack_size(text: &str) -> Result<usize, String> {
+    check_stack_size(limits::parse_size(text)?)
         .map_err(|_| format!("'{text}' is not a stack size: give one from 1 byte to 1G (examples: 8M, 64M)"))
 }
 
@@ -267,7 +326,9 @@ fn module_position(args: &[OsString]) -> Option<usize> {
         if token == "--" {
             return None;
         }
-        let takes_value = |arg: Option<&clap::Arg>| arg.is_some_and(|a| a.get_action().takes_values());
+        // A flag whose value must follow `=` (--trace, --stats) never takes the next token.
+        let takes_value =
+            |arg: Option<&clap::Arg>| arg.is_some_and(|a| a.get_action().takes_values() && !a.is_require_equals_set());
         if let Some(long) = token.strip_prefix("--") {
             if !long.contains('=') && takes_value(run.get_arguments().find(|a| a.get_long() == Some(long))) {
                 i += 1;
@@ -295,7 +356,7 @@ mod tests {
     fn parse_run(args: &[&str]) -> RunFlags {
         let argv = std::iter::once("capwasi").chain(args.iter().copied()).map(OsString::from).collect();
         match parse(argv).expect("parses").command {
-            Command::Run(flags) => flags,
+            Command::Run(flags) => *flags,
             other => panic!("not run: {other:?}"),
         }
     }
@@ -303,7 +364,7 @@ mod tests {
     #[test]
     fn run_is_the_default_subcommand() {
         let flags = parse_run(&["--dir", ".", "demo.wasm", "a", "b"]);
-        assert_eq!(flags.module, PathBuf::from("demo.wasm"));
+        assert_eq!(flags.module, Some(PathBuf::from("demo.wasm")));
         assert_eq!(flags.args, vec![OsString::from("a"), OsString::from("b")]);
         assert_eq!(flags.dirs, vec!["."]);
     }
@@ -318,7 +379,7 @@ mod tests {
     #[test]
     fn wasmtimes_short_options_take_a_value_before_the_module() {
         let flags = parse_run(&["run", "-W", "max-wasm-stack=8388608", "-Sinherit-env", "m.wasm", "-W", "x"]);
-        assert_eq!(flags.module, PathBuf::from("m.wasm"));
+        assert_eq!(flags.module, Some(PathBuf::from("m.wasm")));
         assert_eq!(flags.args, ["-W", "x"].map(OsString::from));
         assert_eq!(format!("{:?}", (flags.wasm, flags.wasi)), "([[-W max-wasm-stack=8388608]], [[-S inherit-env]])");
     }
@@ -334,11 +395,31 @@ mod tests {
     }
 
     #[test]
-    fn sizes_take_suffixes() {
-        assert_eq!(parse_size("64K"), Ok(65536));
-        assert_eq!(parse_size("2G"), Ok(2 << 30));
-        assert_eq!(parse_size("100"), Ok(100));
-        assert!(parse_size("lots").is_err());
+    fn flags_with_optional_values_leave_the_module_alone() {
+        let flags = parse_run(&["--trace", "--stats", "demo.wasm", "x"]);
+        assert_eq!(flags.module, Some(PathBuf::from("demo.wasm")));
+        assert_eq!(flags.args, [OsString::from("x")]);
+        assert_eq!(flags.stats, [StatsOutput::Table]);
+        assert!(flags.trace.is_some());
+        let flags = parse_run(&["--stats=json:/tmp/s.json", "--stats", "--trace=fs,clock", "demo.wasm"]);
+        assert_eq!(flags.stats, [StatsOutput::Json("/tmp/s.json".into()), StatsOutput::Table]);
+    }
+
+    #[test]
+    fn fuel_is_a_positive_count() {
+        assert_eq!(parse_fuel("1000"), Ok(1000));
+        assert_eq!(parse_fuel("10_000_000"), Ok(10_000_000));
+        assert!(parse_fuel("0").unwrap_err().contains("no instruction"));
+        for bad in ["", "-1", "1e6", "lots", "_1"] {
+            assert!(parse_fuel(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn print_policy_needs_no_module() {
+        let flags = parse_run(&["run", "--print-policy", "--dir", "."]);
+        assert_eq!(flags.module, None);
+        assert!(flags.print_policy);
     }
 
     #[test]

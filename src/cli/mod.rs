@@ -6,7 +6,10 @@ pub mod cache;
 pub mod config;
 pub mod flags;
 pub mod generate;
+pub mod host;
+pub mod policy;
 pub mod run;
+pub mod stats;
 pub mod test;
 pub mod trace;
 pub mod wasmtime_opts;
@@ -22,6 +25,11 @@ pub const EXIT_TRAP: u8 = 134;
 pub const EXIT_HOST_ERROR: u8 = 1;
 /// The exit status of a command-line usage error.
 pub const EXIT_USAGE: u8 = 2;
+/// The exit status of a guest stopped by `--timeout`, as GNU `timeout(1)` reports one.
+pub const EXIT_TIMEOUT: u8 = 124;
+/// The exit status of a guest that used up its `--fuel`: 128 + SIGXCPU, as a
+/// shell reports a native program killed past its CPU-time limit.
+pub const EXIT_FUEL: u8 = 152;
 
 /// Parses the process arguments and runs; see [`flags::EXIT_CODES`].
 pub fn main() -> ExitCode {
@@ -36,7 +44,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Test(flags) => test::main(flags),
-        Command::Run(flags) => run_command(flags),
+        Command::Run(flags) => run_command(*flags),
         Command::Binfmt(command) => binfmt::main(command),
         Command::Completions(flags) => {
             generate::completions(flags.shell);
@@ -64,10 +72,28 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `capwasi run` with `flags`: resolve, run, and the exit status of the outcome.
-fn run_command(flags: flags::RunFlags) -> ExitCode {
-    if flags.trace {
-        trace::install();
+/// `capwasi run` with `flags`: resolve (or print the policy), run, the lines
+/// of a limit that ended the run, the stats, and the exit status of the outcome.
+fn run_command(mut flags: flags::RunFlags) -> ExitCode {
+    if flags.print_policy {
+        return match config::resolve_policy(&mut flags, &|k| std::env::var(k).ok()) {
+            Ok((policy, _)) => {
+                print!("{}", policy.to_toml());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("capwasi: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        };
+    }
+    if flags.trace.is_some() || flags.trace_file.is_some() {
+        let families = flags.trace.unwrap_or(trace::Families::ALL);
+        if let Err(e) = trace::install(families, flags.trace_file.as_deref()) {
+            let file = flags.trace_file.as_deref().unwrap_or(std::path::Path::new("")).display();
+            eprintln!("capwasi: --trace-file {file}: cannot create it: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     }
     let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
         Ok(config) => config,
@@ -76,17 +102,48 @@ fn run_command(flags: flags::RunFlags) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match run::run(config) {
-        Ok(run::Outcome::Exited(code)) => exit_with(code),
-        Ok(run::Outcome::Trapped(trap)) => {
-            eprintln!("{}", run::trap_report(&trap));
-            ExitCode::from(EXIT_TRAP)
-        }
+    let origins = config.origins.clone();
+    let outputs = config.stats.clone();
+    let finished = match run::run(config) {
+        Ok(finished) => finished,
         Err(e) => {
             eprintln!("capwasi: {e:#}");
-            ExitCode::from(EXIT_HOST_ERROR)
+            return ExitCode::from(EXIT_HOST_ERROR);
+        }
+    };
+    let status = match &finished.outcome {
+        run::Outcome::Exited(code) => exit_with(*code),
+        run::Outcome::Trapped(trap) => {
+            eprintln!("{}", run::trap_report(trap));
+            ExitCode::from(EXIT_TRAP)
+        }
+        run::Outcome::OutOfFuel(budget) => {
+            eprintln!("capwasi: fuel exhausted after {budget} instructions ({})", origins.fuel);
+            ExitCode::from(EXIT_FUEL)
+        }
+        run::Outcome::TimedOut(limit) => {
+            let limit = capwasi::limits::format_duration(*limit);
+            eprintln!("capwasi: timed out after {limit} ({})", origins.timeout);
+            ExitCode::from(EXIT_TIMEOUT)
+        }
+    };
+    for note in &finished.notes {
+        eprintln!("{note}");
+    }
+    if let Some(report) = &finished.report {
+        for output in &outputs {
+            match output {
+                flags::StatsOutput::Table => eprint!("{}", report.table()),
+                flags::StatsOutput::Json(path) => {
+                    let text = format!("{:#}\n", report.json());
+                    if let Err(e) = std::fs::write(path, text) {
+                        eprintln!("capwasi: cannot write --stats=json:{}: {e}", path.display());
+                    }
+                }
+            }
         }
     }
+    status
 }
 
 /// Exits with the guest's status unchanged. A status a process cannot carry

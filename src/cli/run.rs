@@ -1,22 +1,19 @@
-//! `capwasi run`: load the module, build the guest's context, run it, and turn
-//! the outcome into an exit status.
+//! `capwasi run`: load the module, build the guest's context, run it within
+//! its limits, and turn the outcome into an exit status.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use capwasi::limits::Limits;
+use capwasi::limits::{Limits, TimedOut, format_size};
 use capwasi::{I32Exit, WasiCtx};
 use wasmtime::error::Context;
-use wasmtime::{Engine, Linker, Module, Store, StoreLimits, Val, ValType};
+use wasmtime::{Engine, Linker, Module, Store, Trap, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
 use super::config::{RunConfig, overlap_warnings, preopen_error};
-
-/// A run's data in the store: the guest's context and its resource limits.
-struct Host {
-    wasi: WasiCtx,
-    limits: StoreLimits,
-}
+use super::host::{self, Host};
+use super::stats::Report;
 
 /// How a run ended, short of a host error.
 pub enum Outcome {
@@ -24,6 +21,18 @@ pub enum Outcome {
     Exited(i32),
     /// The guest trapped; the error carries the reason and the wasm backtrace.
     Trapped(wasmtime::Error),
+    /// The guest used up its fuel (this budget).
+    OutOfFuel(u64),
+    /// The guest ran past its timeout (this one).
+    TimedOut(Duration),
+}
+
+/// A run that ended: how, the lines naming a limit the guest ran into before
+/// it failed, and what the run cost when stats were asked for.
+pub struct Finished {
+    pub outcome: Outcome,
+    pub notes: Vec<String>,
+    pub report: Option<Report>,
 }
 
 /// Runs the configured module. `Err` is a host error: capwasi could not run
@@ -35,7 +44,7 @@ pub enum Outcome {
 /// and the host's own frames (`Limits::thread_stack_size`), so a guest
 /// recursing past it traps and never overflows the host's stack. (Not always a
 /// thread: starting one costs a short run about 0.2 ms of CPU.)
-pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
+pub fn run(config: RunConfig) -> wasmtime::Result<Finished> {
     if config.limits.wasm_stack() <= capwasi::limits::DEFAULT_MAX_WASM_STACK {
         return run_on_this_thread(config);
     }
@@ -48,12 +57,18 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Outcome> {
     guest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Outcome> {
+fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     let engine = engine(&config.limits)?;
-    let module = cache::load(&engine, &config.module, &config.load)?;
+    let loading = Instant::now();
+    let (module, origin) = cache::load(&engine, &config.module, &config.load)?;
+    let load_time = loading.elapsed();
 
     let mut builder = WasiCtx::builder();
-    builder.inherit_stdio().args(config.args.iter()).max_open_fds(config.max_fds);
+    builder
+        .inherit_stdio()
+        .args(config.args.iter())
+        .max_open_fds(config.limits.fd_limit())
+        .stats(!config.stats.is_empty());
     for (key, value) in &config.env {
         builder.env(key, value);
     }
@@ -76,52 +91,98 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Outcome> {
     let mut wasi = builder.build()?;
     wasi.bind_module(&module);
 
-    let mut store = Store::new(&engine, Host { wasi, limits: config.limits.store_limits() });
-    store.limiter(|host| &mut host.limits);
-
-    let mut linker: Linker<Host> = Linker::new(&engine);
-    capwasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+    let mut store = Store::new(&engine, Host { wasi });
+    let mut linker = host::linker(&engine)?;
     if config.trap_unknown_imports {
         linker.define_unknown_imports_as_traps(&module)?;
     } else {
         check_imports(&linker, &mut store, &module, &config.module)?;
     }
 
+    // The fuel and the timeout start here: instantiating (start functions, data
+    // segments) is the guest's too.
+    let watchdog = config.limits.start(&mut store, host::wasi)?;
+    let instantiating = Instant::now();
     // Bound to the instance: its host calls need not look its memory up.
-    let instance = match capwasi::instantiate_bound(&linker, &mut store, &module, |host: &mut Host| &mut host.wasi) {
-        Ok(instance) => instance,
+    let instantiated = capwasi::instantiate_bound(&linker, &mut store, &module, host::wasi);
+    let instantiate_time = instantiating.elapsed();
+    let running = Instant::now();
+    let result = match instantiated {
+        Ok(instance) => call_guest(&mut store, &instance, &config),
         // A trap in a start function or a data segment out of bounds is the guest's.
-        Err(e) if e.downcast_ref::<wasmtime::Trap>().is_some() => return Ok(Outcome::Trapped(e)),
+        Err(e) if ends_guest(&e) => Err(e),
         Err(e) => return Err(e.context(format!("cannot instantiate '{}'", config.module.display()))),
     };
+    let run_time = running.elapsed();
+    drop(watchdog);
 
-    let result = (|| -> wasmtime::Result<()> {
-        if let Some(init) = instance.get_func(&mut store, "_initialize") {
-            init.typed::<(), ()>(&store)?.call(&mut store, ())?;
-        }
-        match &config.invoke {
-            Some(name) => invoke(&mut store, &instance, name, &config.args[1..]),
-            None => match instance.get_func(&mut store, "_start") {
-                Some(start) => start.typed::<(), ()>(&store)?.call(&mut store, ()),
-                None if instance.get_func(&mut store, "_initialize").is_some() => Ok(()),
-                None => Err(wasmtime::Error::msg(NO_START)),
-            },
-        }
-    })();
-    match result {
-        Ok(()) => Ok(Outcome::Exited(0)),
+    let outcome = match result {
+        Ok(()) => Outcome::Exited(0),
         Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(I32Exit(code)) => Ok(Outcome::Exited(*code)),
-            None if e.downcast_ref::<wasmtime::Trap>().is_some() => Ok(Outcome::Trapped(e)),
-            None => Err(e),
+            Some(I32Exit(code)) => Outcome::Exited(*code),
+            None if e.downcast_ref::<TimedOut>().is_some() => {
+                Outcome::TimedOut(e.downcast_ref::<TimedOut>().map(|t| t.limit).unwrap_or_default())
+            }
+            None if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) => {
+                Outcome::OutOfFuel(config.limits.fuel_limit().unwrap_or_default())
+            }
+            None if e.downcast_ref::<Trap>().is_some() => Outcome::Trapped(e),
+            None => return Err(e),
+        },
+    };
+    let wasi = &store.data().wasi;
+    let failed = matches!(outcome, Outcome::Trapped(_)) || matches!(outcome, Outcome::Exited(code) if code != 0);
+    let mut notes = Vec::new();
+    if failed && let Some(bytes) = wasi.memory_refused() {
+        notes.push(format!(
+            "capwasi: the guest was refused linear memory: it asked for {} ({})",
+            format_size(bytes),
+            config.origins.max_memory
+        ));
+    }
+    if failed && wasi.fds_refused() > 0 {
+        notes.push(format!(
+            "capwasi: the guest was refused descriptors: {} open(s) failed with EMFILE ({})",
+            wasi.fds_refused(),
+            config.origins.max_fds
+        ));
+    }
+    let report = (!config.stats.is_empty()).then(|| Report {
+        origin,
+        load: load_time,
+        instantiate: instantiate_time,
+        run: run_time,
+        fuel: config.limits.fuel_limit().zip(config.limits.fuel_consumed(&store)),
+        wasi: wasi.stats().unwrap_or_default(),
+    });
+    Ok(Finished { outcome, notes, report })
+}
+
+/// Whether an error from the guest's code ends the run as the guest's doing
+/// (a trap, running out of fuel or time), not the host's.
+fn ends_guest(e: &wasmtime::Error) -> bool {
+    e.downcast_ref::<Trap>().is_some() || e.downcast_ref::<TimedOut>().is_some()
+}
+
+/// Calls `_initialize` if the module has one, then `--invoke`'s export or `_start`.
+fn call_guest(store: &mut Store<Host>, instance: &wasmtime::Instance, config: &RunConfig) -> wasmtime::Result<()> {
+    if let Some(init) = instance.get_func(&mut *store, "_initialize") {
+        init.typed::<(), ()>(&*store)?.call(&mut *store, ())?;
+    }
+    match &config.invoke {
+        Some(name) => invoke(store, instance, name, &config.args[1..]),
+        None => match instance.get_func(&mut *store, "_start") {
+            Some(start) => start.typed::<(), ()>(&*store)?.call(&mut *store, ()),
+            None if instance.get_func(&mut *store, "_initialize").is_some() => Ok(()),
+            None => Err(wasmtime::Error::msg(NO_START)),
         },
     }
 }
 
 /// The engine every command uses: wasmtime's defaults (SIMD, tail calls,
 /// exception handling and the rest of its default wasm features), with the
-/// engine-wide `limits`. They do not change compiled code, so the compile
-/// cache serves every setting.
+/// engine-wide `limits` (fuel counting and epoch checks only when a fuel
+/// budget or a timeout is set; the compile cache keeps their code apart).
 pub fn engine(limits: &Limits) -> wasmtime::Result<Engine> {
     let mut config = wasmtime::Config::new();
     limits.configure(&mut config);

@@ -62,7 +62,7 @@ pub struct TestFlags {
 
     /// Cap each test's linear memory, in bytes (suffixes K, M, G allowed);
     /// past it, memory.grow fails.
-    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = super::flags::parse_size)]
+    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = capwasi::limits::parse_size)]
     pub max_memory: u64,
 
     /// Directories searched recursively for NAME.wasm (or NAME.wat) with an

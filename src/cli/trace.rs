@@ -12,10 +12,13 @@
 //! for the arguments and one for the result; this subscriber prints them.
 //! Without `--trace` no subscriber is installed and the events cost one
 //! relaxed atomic load each.
+//!
+//! `--trace=fs,clock` prints only the calls of those families (see
+//! [`Family`]); `--trace-file PATH` writes the lines to PATH.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -23,19 +26,117 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
-/// Prints preview1 calls to stderr.
-#[derive(Default)]
+/// The preview1 function families `--trace=FAMILIES` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `fd_*` and `path_*`: files, directories and stdio.
+    Fs,
+    /// `clock_*`.
+    Clock,
+    /// `poll_oneoff`.
+    Poll,
+    /// `proc_exit`, `proc_raise`, `sched_yield`.
+    Proc,
+    /// `random_get`.
+    Random,
+    /// `sock_*`.
+    Sock,
+    /// `args_*` and `environ_*`.
+    Args,
+}
+
+impl Family {
+    const ALL: [(Family, &'static str); 7] = [
+        (Family::Fs, "fs"),
+        (Family::Clock, "clock"),
+        (Family::Poll, "poll"),
+        (Family::Proc, "proc"),
+        (Family::Random, "random"),
+        (Family::Sock, "sock"),
+        (Family::Args, "args"),
+    ];
+
+    /// The family of preview1 function `name`.
+    pub fn of(name: &str) -> Option<Family> {
+        let (prefix, _) = name.split_once('_')?;
+        Some(match prefix {
+            "fd" | "path" => Family::Fs,
+            "clock" => Family::Clock,
+            "poll" => Family::Poll,
+            "proc" | "sched" => Family::Proc,
+            "random" => Family::Random,
+            "sock" => Family::Sock,
+            "args" | "environ" => Family::Args,
+            _ => return None,
+        })
+    }
+}
+
+/// A set of [`Family`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Families(u8);
+
+impl Families {
+    /// Every family.
+    pub const ALL: Families = Families(0x7f);
+
+    pub fn contains(self, family: Family) -> bool {
+        self.0 & (1 << family as u8) != 0
+    }
+}
+
+/// `all`, or a comma-separated list of family names (`fs,clock`).
+pub fn parse_families(text: &str) -> Result<Families, String> {
+    if text == "all" {
+        return Ok(Families::ALL);
+    }
+    let names = || Family::ALL.iter().map(|(_, name)| *name).collect::<Vec<_>>().join(", ");
+    let mut set = 0;
+    for name in text.split(',') {
+        let (family, _) = Family::ALL
+            .iter()
+            .find(|(_, known)| *known == name.trim())
+            .ok_or_else(|| format!("'{name}' is not a family of preview1 functions; families: {}", names()))?;
+        set |= 1 << *family as u8;
+    }
+    Ok(Families(set))
+}
+
+/// Prints preview1 calls of the chosen families.
 pub struct CallTrace {
+    families: Families,
+    out: Mutex<Box<dyn Write + Send>>,
     next_id: AtomicU64,
-    /// Open spans: the function each one is for, and whether its call line is out.
-    spans: Mutex<HashMap<u64, (String, bool)>>,
+    /// Open spans: the function each one is for, whether it is shown, and
+    /// whether its call line is out.
+    spans: Mutex<HashMap<u64, Span>>,
     /// The span being executed (guests are single-threaded).
     current: Mutex<Vec<u64>>,
 }
 
-/// Installs the trace for the rest of the process.
-pub fn install() {
-    let _ = tracing::subscriber::set_global_default(CallTrace::default());
+struct Span {
+    function: String,
+    shown: bool,
+    announced: bool,
+}
+
+/// Installs the trace of `families` for the rest of the process, writing to
+/// `file`, else to stderr.
+pub fn install(families: Families, file: Option<&std::path::Path>) -> std::io::Result<()> {
+    let out: Box<dyn Write + Send> = match file {
+        // Line by line, so that nothing is lost however the process ends.
+        Some(path) => Box::new(std::io::LineWriter::new(std::fs::File::create(path)?)),
+        None => Box::new(std::io::stderr()),
+    };
+    let trace = CallTrace {
+        families,
+        out: Mutex::new(out),
+        next_id: AtomicU64::new(0),
+        spans: Mutex::default(),
+        current: Mutex::default(),
+    };
+    let _ = tracing::subscriber::set_global_default(trace);
+    Ok(())
 }
 
 #[derive(Default)]
@@ -88,7 +189,8 @@ impl Subscriber for CallTrace {
         span.record(&mut fields);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let function = fields.function.unwrap_or_else(|| span.metadata().name().to_string());
-        self.spans.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (function, false));
+        let shown = Family::of(&function).is_none_or(|family| self.families.contains(family));
+        self.spans.lock().unwrap_or_else(|e| e.into_inner()).insert(id, Span { function, shown, announced: false });
         Id::from_u64(id)
     }
 
@@ -97,26 +199,28 @@ impl Subscriber for CallTrace {
     fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
         let Some(&id) = self.current.lock().unwrap_or_else(|e| e.into_inner()).last() else {
             return;
         };
         let mut spans = self.spans.lock().unwrap_or_else(|e| e.into_inner());
-        let Some((function, announced)) = spans.get_mut(&id) else {
+        // A call of a family not traced is not formatted at all.
+        let Some(span) = spans.get_mut(&id).filter(|span| span.shown) else {
             return;
         };
-        let mut stderr = std::io::stderr().lock();
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let function = &span.function;
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         match fields.result {
             None => {
-                let _ = writeln!(stderr, "==> {function}({})", fields.args);
-                *announced = true;
+                let _ = writeln!(out, "==> {function}({})", fields.args);
+                span.announced = true;
             }
             Some(result) => {
-                if !*announced {
-                    let _ = writeln!(stderr, "==> {function}()");
+                if !span.announced {
+                    let _ = writeln!(out, "==> {function}()");
                 }
-                let _ = writeln!(stderr, "<== {function}: {result}");
+                let _ = writeln!(out, "<== {function}: {result}");
             }
         }
     }
@@ -132,5 +236,30 @@ impl Subscriber for CallTrace {
     fn try_close(&self, span: Id) -> bool {
         self.spans.lock().unwrap_or_else(|e| e.into_inner()).remove(&span.into_u64());
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preview1_function_has_a_family() {
+        for name in capwasi::stats::FUNCTIONS {
+            assert!(Family::of(name).is_some(), "{name}");
+        }
+        assert_eq!(Family::of("sched_yield"), Some(Family::Proc));
+        assert_eq!(Family::of("environ_get"), Some(Family::Args));
+    }
+
+    #[test]
+    fn families_are_named_in_a_list() {
+        let set = parse_families("fs,clock").unwrap();
+        assert!(set.contains(Family::Fs) && set.contains(Family::Clock) && !set.contains(Family::Sock));
+        assert_eq!(parse_families("all"), Ok(Families::ALL));
+        let all = parse_families("fs,clock,poll,proc,random,sock,args").unwrap();
+        assert_eq!(all, Families::ALL);
+        assert!(parse_families("fs,files").unwrap_err().contains("'files' is not a family"));
+        assert!(parse_families("").is_err());
     }
 }

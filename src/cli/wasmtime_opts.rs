@@ -20,11 +20,13 @@
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;
+use std::time::Duration;
 
+use capwasi::limits::parse_duration;
 use clap::builder::TypedValueParser;
 use clap::error::{Error, ErrorKind};
 
-use super::flags::{RunFlags, check_stack_size};
+use super::flags::{RunFlags, check_stack_size, parse_fuel};
 
 /// wasmtime's two option groups `capwasi run` takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,6 +266,12 @@ fn number(value: &Parsed) -> u64 {
 fn yes(value: &Parsed) -> bool {
     matches!(value, Parsed::Bool(true))
 }
+/// wasmtime's DURATION: a number of seconds, or a number with `s`, `ms`, `us`
+/// or `ns` (`2`, `2s`, `100ms`).
+fn duration(text: &str) -> Result<Duration, String> {
+    let seconds = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    parse_duration(&if seconds { format!("{text}s") } else { text.to_string() })
+}
 fn text(value: &Parsed) -> String {
     match value {
         Parsed::Text(text) => text.clone(),
@@ -281,8 +289,16 @@ const ASYNC: &str = "capwasi runs guests synchronously; the guest's stack follow
 /// Every option of `wasmtime run -W help` and `-S help` (wasmtime 48), in that order.
 pub static OPTIONS: &[WasmtimeOption] = &[
     fixed(W, "nan-canonicalization", false, "capwasi does not canonicalize NaNs"),
-    refused(W, "fuel", Number, "capwasi has no fuel limit yet (`--fuel N` is in progress)"),
-    fixed(W, "epoch-interruption", false, "capwasi has no epoch interruption (alone, it interrupts the guest at once)"),
+    flag(W, "fuel", Number, "--fuel N", |flags, value| {
+        flags.fuel = Some(parse_fuel(&number(value).to_string())?);
+        Ok(())
+    }),
+    fixed(
+        W,
+        "epoch-interruption",
+        false,
+        "capwasi turns epoch interruption on for --timeout (-W timeout) only; alone, it would stop the guest at once",
+    ),
     flag(W, "max-wasm-stack", Number, "--max-wasm-stack N", |flags, value| {
         flags.max_wasm_stack = Some(check_stack_size(number(value))?);
         Ok(())
@@ -305,7 +321,10 @@ pub static OPTIONS: &[WasmtimeOption] = &[
     refused(W, "max-tables", Number, "capwasi has no limit on tables"),
     refused(W, "max-memories", Number, "capwasi has no limit on memories"),
     fixed(W, "trap-on-grow-failure", false, "in capwasi a failed memory.grow returns -1, as the spec says"),
-    refused(W, "timeout", Text("DURATION"), "capwasi has no timeout yet (`--timeout DUR` is in progress)"),
+    flag(W, "timeout", Text("DURATION"), "--timeout DURATION", |flags, value| {
+        flags.timeout = Some(duration(&text(value))?);
+        Ok(())
+    }),
     refused(W, "all-proposals", Bool, "capwasi runs with wasmtime's default wasm features"),
     feature("bulk-memory", true),
     feature("multi-memory", true),
@@ -415,8 +434,6 @@ mod tests {
             "-S inherit-stdout=n is not supported: capwasi always hands the guest the host's stdout"
         );
         assert!(settings(W, "max-tables=4").unwrap_err().starts_with("-W max-tables=4 is not supported: "));
-        assert!(settings(W, "fuel=100").unwrap_err().contains("--fuel N"));
-        assert!(settings(W, "timeout=1s").unwrap_err().contains("--timeout DUR"));
         // An option of the other group is unknown here.
         assert!(settings(S, "max-wasm-stack=1").unwrap_err().starts_with("unknown -S option `max-wasm-stack`"));
     }
@@ -447,6 +464,17 @@ mod tests {
         assert_eq!(flags.max_wasm_stack, Some(8 << 20));
         assert!(flags.trap_unknown_imports && flags.inherit_env && !flags.listenfd);
         assert_eq!(flags.tcplisten, ["127.0.0.1:0"]);
+        let mut limits = parse_group(W, "fuel=1_000,timeout=2").unwrap();
+        limits.extend(parse_group(W, "timeout=250ms").unwrap());
+        apply(&limits, &mut flags).unwrap();
+        assert_eq!((flags.fuel, flags.timeout), (Some(1000), Some(Duration::from_millis(250))));
+        apply(&parse_group(W, "timeout=3").unwrap(), &mut flags).unwrap();
+        assert_eq!(flags.timeout, Some(Duration::from_secs(3)), "a bare number is seconds, as in wasmtime");
+        assert!(apply(&parse_group(W, "timeout=1m").unwrap(), &mut flags).is_ok(), "and minutes as in --timeout");
+        assert_eq!(
+            apply(&parse_group(W, "fuel=0").unwrap(), &mut flags).unwrap_err(),
+            "-W fuel=0: --fuel 0 allows no instruction at all; give a positive count"
+        );
         let zero = parse_group(W, "max-wasm-stack=0").unwrap();
         assert_eq!(
             apply(&zero, &mut flags).unwrap_err(),

@@ -35,12 +35,13 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Iovec
         let buf = first_nonempty(mem, iovs)?;
         return read_into(mem, buf, |bytes| ctx.table.read_untyped(fd.into(), |file| rustix::io::read(file, bytes)));
     }
+    let deadline = ctx.deadline.as_ref();
     let desc = ctx.table.get_mut(fd.into())?;
     let buf = first_nonempty(mem, iovs)?;
     read_into(mem, buf, |bytes| match desc {
-        Descriptor::Input(stream) => Ok(stream.read(bytes)?),
+        Descriptor::Input(stream) => Ok(stream.read(bytes, deadline)?),
         Descriptor::File(file) => Ok(rustix::io::read(&file.file, bytes)?),
-        Descriptor::Socket(socket) => Ok(socket.recv(bytes, false, false)?),
+        Descriptor::Socket(socket) => Ok(socket.recv(bytes, false, false, deadline)?),
         Descriptor::Dir(_) => Err(Errno::Isdir.into()),
         Descriptor::Output(_) => Err(Errno::Badf.into()),
     })
@@ -79,11 +80,12 @@ pub fn fd_pread(
 /// too: capwasi never lets SIGPIPE reach the host). EFAULT: a buffer is
 /// out of bounds. ENOSPC, EFBIG, EIO: from the host's `writev(2)`.
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: CiovecArray) -> Result<Size, Error> {
+    let deadline = ctx.deadline.as_ref();
     let desc = ctx.table.get_mut(fd.into())?;
     with_slices(mem, iovs, |slices| match desc {
-        Descriptor::Output(stream) => Ok(stream.write_vectored(slices)?),
+        Descriptor::Output(stream) => Ok(stream.write_vectored(slices, deadline)?),
         Descriptor::File(file) => Ok(write_fd(file.file.as_fd(), slices)?),
-        Descriptor::Socket(socket) => Ok(socket.send(slices)?),
+        Descriptor::Socket(socket) => Ok(socket.send(slices, deadline)?),
         Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
     })
 }

@@ -272,9 +272,7 @@ pub fn path_open(
     if read_only && (spec.write || spec.changes_anything()) {
         return Err(Errno::Notcapable.into());
     }
-    if ctx.table.is_full() {
-        return Err(Errno::Mfile.into());
-    }
+    ctx.table.check_room()?;
     let fd = match open_at(&dir.dir, &path, &spec)? {
         Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only))?,
         Opened::File(file) => {

@@ -12,6 +12,9 @@
 //!
 //! Events are reported in subscription order: every descriptor that is ready,
 //! every clock whose deadline has passed, and every subscription's own error.
+//!
+//! With a run timeout (`Limits::timeout`), no wait outlasts it: a call still
+//! waiting with nothing ready when it passes ends the run.
 
 use rustix::event::{PollFd, PollFlags};
 use rustix::fd::{AsFd, BorrowedFd};
@@ -142,15 +145,22 @@ fn wait(ctx: &WasiCtx, subs: &[Subscription]) -> Result<Vec<Event>, Error> {
         })
         .min();
 
+    // The run's own deadline bounds every wait; reaching it with nothing ready ends the run.
+    let run_deadline = ctx.deadline.map(|d| (start.saturating_add(d.remaining().as_nanos() as u64), d));
+    let wake = match (earliest, run_deadline) {
+        (Some(at), Some((end, _))) => Some(at.min(end)),
+        (at, end) => at.or(end.map(|(end, _)| end)),
+    };
+
     loop {
         let now = host_now();
         let due = ready_now || earliest.is_some_and(|at| at <= now);
         if pollfds.is_empty() {
-            if !due && let Some(at) = earliest {
+            if !due && let Some(at) = wake {
                 sleep_until(at);
             }
         } else {
-            let timeout = if due { Some(0) } else { earliest.map(|at| at - now) };
+            let timeout = if due { Some(0) } else { wake.map(|at| at.saturating_sub(now)) };
             let timeout =
                 timeout.map(|ns| Timespec { tv_sec: (ns / 1_000_000_000) as i64, tv_nsec: (ns % 1_000_000_000) as _ });
             match rustix::event::poll(&mut pollfds, timeout.as_ref()) {
@@ -175,6 +185,11 @@ fn wait(ctx: &WasiCtx, subs: &[Subscription]) -> Result<Vec<Event>, Error> {
         }
         if !events.is_empty() {
             return Ok(events);
+        }
+        if let Some((end, deadline)) = run_deadline
+            && host_now() >= end
+        {
+            return Err(deadline.error().into());
         }
         // Interrupted by a signal, or woken early: wait for what is left.
     }

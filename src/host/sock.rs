@@ -33,7 +33,7 @@ pub fn sock_accept(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<Fd, Erro
     if !(flags - Fdflags::NONBLOCK).is_empty() {
         return Err(Errno::Inval.into());
     }
-    let conn = listener.accept(flags.contains(Fdflags::NONBLOCK))?;
+    let conn = listener.accept(flags.contains(Fdflags::NONBLOCK), ctx.deadline.as_ref())?;
     Ok(Fd::from(ctx.table.push(Descriptor::Socket(conn))?))
 }
 
@@ -63,7 +63,7 @@ pub fn sock_recv(
         let Some(buf) = first_nonempty(mem, ri_data)? else {
             return Ok((0, Roflags::empty()));
         };
-        let n = read_into(mem, Some(buf), |bytes| Ok(socket.recv(bytes, peek, waitall)?))?;
+        let n = read_into(mem, Some(buf), |bytes| Ok(socket.recv(bytes, peek, waitall, ctx.deadline.as_ref())?))?;
         return Ok((n, Roflags::empty()));
     }
     // WAITALL: fill each buffer in turn (at most IOV_MAX of them and MAX_RW
@@ -77,9 +77,12 @@ pub fn sock_recv(
         if len == 0 {
             continue;
         }
-        let n = match read_into(mem, Some(GuestPtr::new((buf, len))), |bytes| Ok(socket.recv(bytes, false, true)?)) {
+        let n = match read_into(mem, Some(GuestPtr::new((buf, len))), |bytes| {
+            Ok(socket.recv(bytes, false, true, ctx.deadline.as_ref())?)
+        }) {
             Ok(n) => n,
-            Err(_) if total > 0 => break,
+            // An errno after some bytes ends the receive; a trap (the run's deadline) ends the run.
+            Err(e) if total > 0 && e.downcast_ref().is_some() => break,
             Err(e) => return Err(e),
         };
         total += n;
@@ -104,7 +107,7 @@ pub fn sock_send(
     _si_flags: Siflags,
 ) -> Result<Size, Error> {
     let socket = socket(ctx, fd)?;
-    with_slices(mem, si_data, |slices| Ok(socket.send(slices)?))
+    with_slices(mem, si_data, |slices| Ok(socket.send(slices, ctx.deadline.as_ref())?))
 }
 
 /// Shuts down reading (`RD`), writing (`WR`) or both directions of `fd`.

@@ -47,7 +47,7 @@ mod tests {
         set(desc, Fdflags::NONBLOCK).unwrap();
         let Descriptor::Socket(socket) = desc else { panic!("fd 3 is not a socket") };
         assert_eq!(fdflags(socket.is_nonblocking()), Fdflags::NONBLOCK);
-        let err = socket.recv(&mut [0; 4], false, false).unwrap_err();
+        let err = socket.recv(&mut [0; 4], false, false, None).unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
         set(desc, Fdflags::empty()).unwrap();
         let Descriptor::Socket(socket) = desc else { panic!("fd 3 is not a socket") };

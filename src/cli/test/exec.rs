@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use capwasi::limits::Limits;
 use capwasi::{DirPerms, I32Exit, WasiCtx};
-use wasmtime::{Engine, Linker, Module, Store, StoreLimits, Trap};
+use wasmtime::{Engine, Linker, Module, Store, Trap};
 
+use super::super::host::{self, Host};
 use super::discover::Test;
 use super::fixtures::copy_tree;
 use super::spec::Spec;
@@ -36,12 +37,6 @@ pub struct Shared {
     pub limits: Limits,
 }
 
-/// A test's data in its store.
-pub struct Host {
-    wasi: WasiCtx,
-    limits: StoreLimits,
-}
-
 impl Shared {
     /// Sets up the engine with epoch interruption and starts the ticker thread,
     /// which runs for the rest of the process.
@@ -50,8 +45,7 @@ impl Shared {
         config.epoch_interruption(true);
         limits.configure(&mut config);
         let engine = Engine::new(&config)?;
-        let mut linker = Linker::new(&engine);
-        capwasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+        let linker = host::linker(&engine)?;
         let ticker = engine.clone();
         std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || {
             loop {
@@ -181,12 +175,13 @@ fn run(
     let mut wasi = builder.build().map_err(|e| format!("{e:#}"))?;
     wasi.bind_module(module);
 
-    let mut store = Store::new(&shared.engine, Host { wasi, limits: shared.limits.store_limits() });
-    store.limiter(|host| &mut host.limits);
+    let mut store = Store::new(&shared.engine, Host { wasi });
+    // The memory cap (no fuel, no timeout of its own: the ticker below is the test's).
+    let _limits = shared.limits.start(&mut store, host::wasi).map_err(|e| format!("{e:#}"))?;
     store.set_epoch_deadline(shared.deadline_ticks());
 
     // Bound to the instance: its host calls need not look its memory up.
-    let instance = capwasi::instantiate_bound(&shared.linker, &mut store, module, |host: &mut Host| &mut host.wasi);
+    let instance = capwasi::instantiate_bound(&shared.linker, &mut store, module, host::wasi);
     let result = instance.and_then(|instance| {
         let start = instance
             .get_func(&mut store, "_start")

@@ -11,8 +11,9 @@ const RUN_FLAGS: &[(&str, &[&str])] = &[
     ("Preopens (what the guest may reach):", &["--dir", "--mapdir", "--tcplisten", "--listenfd"]),
     ("Environment and arguments:", &["--env", "--inherit-env", "--argv0"]),
     ("Module and compilation:", &["--invoke", "--trap-unknown-imports", "--no-cache", "--allow-precompiled"]),
-    ("Limits:", &["--max-fds", "--max-memory", "--max-wasm-stack"]),
-    ("Debugging:", &["--trace"]),
+    ("Limits:", &["--max-fds", "--max-memory", "--fuel", "--timeout", "--max-wasm-stack"]),
+    ("Debugging:", &["--trace", "--trace-file"]),
+    ("Policy files (all of the above in one file) and stats:", &["--policy", "--print-policy", "--stats"]),
     ("wasmtime run options (-W help, -S help list them):", &["--wasm", "--wasi"]),
 ];
 
@@ -30,7 +31,9 @@ fn run_help_groups_the_flags_by_topic() {
         let section = sections.find(|s| s.starts_with(heading)).unwrap_or_else(|| panic!("no {heading}: {help}"));
         for flag in *flags {
             assert!(
-                section.contains(&format!("  {flag} ")) || section.contains(&format!(" {flag} <")),
+                section.contains(&format!("  {flag} "))
+                    || section.contains(&format!(" {flag} <"))
+                    || section.contains(&format!(" {flag}[=")),
                 "{flag}: {section}"
             );
         }

@@ -2,6 +2,8 @@
 //! `scripts/build-guests`, and run one in-process with a given context.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

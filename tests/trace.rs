@@ -1,0 +1,87 @@
+//! `--trace=FAMILIES` prints only the calls of those families, in the format
+//! of `--trace`; `--trace-file PATH` writes the lines there instead of stderr.
+
+mod common;
+
+use common::cli::{capwasi, output, stderr, wat};
+
+/// Calls clock_time_get, then fd_write of "hi\n" to stdout, then random_get,
+/// then exits 0.
+const MIXED: &str = r#"(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "hi\n")
+  (func (export "_start")
+    (drop (call $clock (i32.const 1) (i64.const 0) (i32.const 0)))
+    (i32.store (i32.const 16) (i32.const 100)) (i32.store (i32.const 20) (i32.const 3))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (drop (call $random (i32.const 200) (i32.const 8)))
+    (call $exit (i32.const 0))))"#;
+
+/// The functions named in `==>` lines, in order.
+fn traced(text: &str) -> Vec<String> {
+    text.lines().filter_map(|l| l.strip_prefix("==> ")).map(|l| l.split('(').next().unwrap().to_string()).collect()
+}
+
+#[test]
+fn trace_families_select_which_calls_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = wat(&dir, "mixed", MIXED);
+    let run = |flag: &str| traced(&stderr(&output(&mut capwasi(&["run", flag, &module]))));
+    assert_eq!(run("--trace"), ["clock_time_get", "fd_write", "random_get", "proc_exit"]);
+    assert_eq!(run("--trace=all"), ["clock_time_get", "fd_write", "random_get", "proc_exit"]);
+    assert_eq!(run("--trace=clock"), ["clock_time_get"]);
+    assert_eq!(run("--trace=fs,random"), ["fd_write", "random_get"]);
+    assert_eq!(run("--trace=proc"), ["proc_exit"]);
+    assert_eq!(run("--trace=sock,poll,args"), Vec::<String>::new());
+}
+
+#[test]
+fn a_filtered_trace_keeps_the_format_of_the_full_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = output(&mut capwasi(&["run", "--trace=fs", &wat(&dir, "mixed", MIXED)]));
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.starts_with("==> fd_write(fd=Fd(1), iovs=*guest 0x10/1)\n<== fd_write: Ok(3)\n"), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+}
+
+#[test]
+fn trace_file_takes_the_lines_off_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = wat(&dir, "mixed", MIXED);
+    let file = dir.path().join("trace.txt");
+    let out = output(&mut capwasi(&["run", "--trace-file", &file.display().to_string(), &module]));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(traced(&text), ["clock_time_get", "fd_write", "random_get", "proc_exit"]);
+    assert!(text.ends_with("==> proc_exit(rval=0)\n<== proc_exit: exited with status 0\n"), "{text}");
+
+    let out = output(&mut capwasi(&["run", "--trace=clock", "--trace-file", &file.display().to_string(), &module]));
+    assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
+    assert_eq!(traced(&std::fs::read_to_string(&file).unwrap()), ["clock_time_get"]);
+}
+
+#[test]
+fn unknown_families_and_unwritable_trace_files_are_usage_errors() {
+    let out = output(&mut capwasi(&["run", "--trace=fs,files", "m.wasm"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "'files' is not a family of preview1 functions; families: fs, clock, poll, proc, random, sock, args"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = output(&mut capwasi(&["run", "--trace-file", "/no/such/dir/trace.txt", "m.wasm"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("capwasi: --trace-file /no/such/dir/trace.txt: cannot create it: "),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -132,6 +132,15 @@ fn unknown_import_is_named_with_the_fix() {
 }
 
 #[test]
+fn calling_an_import_stood_in_for_by_trap_unknown_imports_is_a_trap() {
+    let out = capwasi(&["run", "--trap-unknown-imports", &path("c-tests/unknown_import")]);
+    assert_eq!(out.status.code(), Some(134), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.starts_with("capwasi: the guest trapped: "), "{err}");
+    assert!(err.contains("wasi_snapshot_preview1::not_a_function"), "{err}");
+}
+
+#[test]
 fn missing_preopen_names_the_flag() {
     let out = capwasi(&["run", "--dir", "/no/such/dir::/data", &path("c-tests/hello")]);
     assert_one_line_host_error(

@@ -270,8 +270,12 @@ fn max_memory_lets_a_guest_grow_to_the_cap_and_names_it_when_a_refusal_ends_the_
     let out = output(&mut capwasi(&["run", "--max-memory", "256K", "--invoke", "grow", &module, "3"]));
     assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
     let out = output(&mut capwasi(&["run", "--max-memory", "256K", "--invoke", "grow", &module, "4"]));
-    assert_eq!(out.status.code(), Some(1), "the guest's own status after memory.grow failed");
-    assert_eq!(stderr(&out), "capwasi: the guest was refused linear memory: it asked for 320K (--max-memory 256K)\n");
+    assert_eq!(out.status.code(), Some(137), "the limit's status, not the guest's own 1, after memory.grow failed");
+    assert_eq!(
+        stderr(&out),
+        "capwasi: the guest was refused linear memory: it asked for 320K (--max-memory 256K); \
+         the guest then exited with status 1\n"
+    );
 }
 
 #[test]
@@ -285,10 +289,11 @@ fn max_fds_lets_a_guest_open_up_to_the_cap_and_names_it_when_a_refusal_ends_the_
     let out = run("6");
     assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
     let out = run("7");
-    assert_eq!(out.status.code(), Some(1), "the guest's own status after EMFILE");
+    assert_eq!(out.status.code(), Some(138), "the limit's status, not the guest's own 1, after EMFILE");
     assert_eq!(
         stderr(&out),
-        "capwasi: the guest was refused descriptors: 1 open(s) failed with EMFILE (--max-fds 10)\n"
+        "capwasi: the guest was refused descriptors: 1 open(s) failed with EMFILE (--max-fds 10); \
+         the guest then exited with status 1\n"
     );
 }
 

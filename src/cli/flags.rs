@@ -32,10 +32,14 @@ Exit status:
         capwasi does not provide, a preopen that cannot be opened; or the
         guest called proc_exit(N) with N above 255, which a process cannot
         carry (one line on stderr says so)
+  137   the run failed after --max-memory refused the guest memory (128 +
+        SIGKILL, as after the kernel's out-of-memory killer)
+  138   the run failed after --max-fds refused the guest a descriptor
   2     a usage error on the command line or in a --policy file
 Past --max-memory or --max-fds the guest's request fails (memory.grow returns
--1, EMFILE) and the guest decides; if the run then fails, one line names the
-limit.";
+-1, EMFILE) and the guest decides; if the run then fails (a trap, a non-zero
+status), it exits 137 or 138 and one line names the limit and the guest's own
+status.";
 
 #[derive(Parser, Debug)]
 #[command(

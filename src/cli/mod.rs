@@ -30,6 +30,13 @@ pub const EXIT_TIMEOUT: u8 = 124;
 /// The exit status of a guest that used up its `--fuel`: 128 + SIGXCPU, as a
 /// shell reports a native program killed past its CPU-time limit.
 pub const EXIT_FUEL: u8 = 152;
+/// The exit status of a run that failed (a trap, a non-zero status) after
+/// `--max-memory` refused the guest memory: 128 + SIGKILL, as a shell reports
+/// a native program the kernel's out-of-memory killer ended.
+pub const EXIT_MEMORY: u8 = 137;
+/// The exit status of a run that failed after `--max-fds` refused the guest a
+/// descriptor (EMFILE). capwasi's own: no signal stands for it.
+pub const EXIT_FDS: u8 = 138;
 
 /// Parses the process arguments and runs; see [`flags::EXIT_CODES`].
 pub fn main() -> ExitCode {
@@ -130,6 +137,11 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     for note in &finished.notes {
         eprintln!("{note}");
     }
+    let status = match finished.refused_by {
+        Some(run::Refusal::Memory) => ExitCode::from(EXIT_MEMORY),
+        Some(run::Refusal::Fds) => ExitCode::from(EXIT_FDS),
+        None => status,
+    };
     if let Some(report) = &finished.report {
         for output in &outputs {
             match output {

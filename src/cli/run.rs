@@ -31,8 +31,21 @@ pub enum Outcome {
 /// it failed, and what the run cost when stats were asked for.
 pub struct Finished {
     pub outcome: Outcome,
+    /// The limit that refused the guest something before the run failed, if
+    /// any: the run's exit status is then the limit's, and `notes` name it.
+    pub refused_by: Option<Refusal>,
     pub notes: Vec<String>,
     pub report: Option<Report>,
+}
+
+/// A limit that refused a guest's request, which the guest saw as a failure
+/// (memory.grow returning -1, EMFILE) rather than being stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `--max-memory`.
+    Memory,
+    /// `--max-fds`.
+    Fds,
 }
 
 /// Runs the configured module. `Err` is a host error: capwasi could not run
@@ -126,23 +139,34 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
             None if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) => {
                 Outcome::OutOfFuel(config.limits.fuel_limit().unwrap_or_default())
             }
-            None if e.downcast_ref::<Trap>().is_some() => Outcome::Trapped(e),
+            None if ends_guest(&e) => Outcome::Trapped(e),
             None => return Err(e),
         },
     };
     let wasi = &store.data().wasi;
-    let failed = matches!(outcome, Outcome::Trapped(_)) || matches!(outcome, Outcome::Exited(code) if code != 0);
+    // How the guest failed, for the line naming a limit that refused it first
+    // (the limit's own exit status replaces the guest's).
+    let failure = match &outcome {
+        Outcome::Trapped(_) => Some("the guest then trapped".to_string()),
+        Outcome::Exited(code) if *code != 0 => Some(format!("the guest then exited with status {}", *code as u32)),
+        _ => None,
+    };
+    let failed = failure.is_some();
+    let failure = failure.unwrap_or_default();
     let mut notes = Vec::new();
+    let mut refused_by = None;
     if failed && let Some(bytes) = wasi.memory_refused() {
+        refused_by = Some(Refusal::Memory);
         notes.push(format!(
-            "capwasi: the guest was refused linear memory: it asked for {} ({})",
+            "capwasi: the guest was refused linear memory: it asked for {} ({}); {failure}",
             format_size(bytes),
             config.origins.max_memory
         ));
     }
     if failed && wasi.fds_refused() > 0 {
+        refused_by = refused_by.or(Some(Refusal::Fds));
         notes.push(format!(
-            "capwasi: the guest was refused descriptors: {} open(s) failed with EMFILE ({})",
+            "capwasi: the guest was refused descriptors: {} open(s) failed with EMFILE ({}); {failure}",
             wasi.fds_refused(),
             config.origins.max_fds
         ));
@@ -155,13 +179,16 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         fuel: config.limits.fuel_limit().zip(config.limits.fuel_consumed(&store)),
         wasi: wasi.stats().unwrap_or_default(),
     });
-    Ok(Finished { outcome, notes, report })
+    Ok(Finished { outcome, refused_by, notes, report })
 }
 
 /// Whether an error from the guest's code ends the run as the guest's doing
-/// (a trap, running out of fuel or time), not the host's.
+/// (a trap, running out of fuel or time, or calling an import that
+/// `--trap-unknown-imports` stood in for), not the host's.
 fn ends_guest(e: &wasmtime::Error) -> bool {
-    e.downcast_ref::<Trap>().is_some() || e.downcast_ref::<TimedOut>().is_some()
+    e.downcast_ref::<Trap>().is_some()
+        || e.downcast_ref::<TimedOut>().is_some()
+        || e.downcast_ref::<wasmtime::UnknownImportError>().is_some()
 }
 
 /// Calls `_initialize` if the module has one, then `--invoke`'s export or `_start`.

@@ -27,6 +27,21 @@ impl OpenDir {
     pub fn open_self(&self) -> std::io::Result<cap_std::fs::File> {
         open_for_reading(&self.dir)
     }
+
+    /// `fsync(2)` of the directory.
+    pub fn sync(&self) -> std::io::Result<()> {
+        Ok(rustix::fs::fsync(self.open_self()?)?)
+    }
+
+    /// `fdatasync(2)` of the directory.
+    pub fn datasync(&self) -> std::io::Result<()> {
+        Ok(rustix::fs::fdatasync(self.open_self()?)?)
+    }
+
+    /// `futimens(2)` of the directory.
+    pub fn set_times(&self, times: &rustix::fs::Timestamps) -> std::io::Result<()> {
+        Ok(rustix::fs::futimens(self.open_self()?, times)?)
+    }
 }
 
 /// `dir` itself, opened for reading.

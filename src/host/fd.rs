@@ -226,8 +226,7 @@ pub fn fd_advise(ctx: &mut WasiCtx, fd: Fd, offset: Filesize, len: Filesize, adv
         Advice::Dontneed => A::DontNeed,
         Advice::Noreuse => A::NoReuse,
     };
-    rustix::fs::fadvise(&file.file, offset, std::num::NonZeroU64::new(len), advice)?;
-    Ok(())
+    Ok(file.advise(offset, len, advice)?)
 }
 
 /// Makes sure the byte range `offset..offset+len` of `fd` is allocated on
@@ -246,31 +245,20 @@ pub fn fd_allocate(ctx: &mut WasiCtx, fd: Fd, offset: Filesize, len: Filesize) -
     if offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
         return Err(Errno::Fbig.into());
     }
-    rustix::fs::fallocate(&file.file, rustix::fs::FallocateFlags::empty(), offset, len)?;
-    Ok(())
-}
-
-/// Runs `sync` on the host descriptor of a file or directory.
-/// EBADF: `fd` is not open, or is a stream or socket.
-fn sync_with(
-    ctx: &WasiCtx,
-    fd: Fd,
-    sync: fn(rustix::fd::BorrowedFd<'_>) -> rustix::io::Result<()>,
-) -> Result<(), Error> {
-    match ctx.table.get(fd.into())? {
-        Descriptor::File(file) => sync(file.file.as_fd())?,
-        Descriptor::Dir(dir) => sync(dir.open_self()?.as_fd())?,
-        _ => return Err(Errno::Badf.into()),
-    }
-    Ok(())
+    Ok(file.allocate(offset, len)?)
 }
 
 /// Writes `fd`'s data (not necessarily its metadata) to disk (`fdatasync`).
+/// Directories too.
 ///
 /// EBADF: `fd` is not open, or is a stream or socket (as wasmtime). EIO: the
 /// host failed to write.
 pub fn fd_datasync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
-    sync_with(ctx, fd, |fd| rustix::fs::fdatasync(fd))
+    match ctx.table.get(fd.into())? {
+        Descriptor::File(file) => Ok(file.datasync()?),
+        Descriptor::Dir(dir) => Ok(dir.datasync()?),
+        _ => Err(Errno::Badf.into()),
+    }
 }
 
 /// Writes `fd`'s data and metadata to disk (`fsync`). Directories too.
@@ -278,7 +266,11 @@ pub fn fd_datasync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
 /// EBADF: `fd` is not open, or is a stream or socket (as wasmtime). EIO: the
 /// host failed to write.
 pub fn fd_sync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
-    sync_with(ctx, fd, |fd| rustix::fs::fsync(fd))
+    match ctx.table.get(fd.into())? {
+        Descriptor::File(file) => Ok(file.sync()?),
+        Descriptor::Dir(dir) => Ok(dir.sync()?),
+        _ => Err(Errno::Badf.into()),
+    }
 }
 
 /// Sets the descriptor flags of `fd`. APPEND and NONBLOCK are applied to the
@@ -294,19 +286,13 @@ pub fn fd_sync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
 /// from the one fixed at open. ENOTSUP: APPEND or a sync flag on a stream or
 /// socket.
 pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<(), Error> {
-    use rustix::fs::OFlags;
     let sync_bits = Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC;
     match ctx.table.get_mut(fd.into())? {
         Descriptor::File(file) => {
             if flags & sync_bits != file.flags & sync_bits {
                 return Err(Errno::Inval.into());
             }
-            let host_fd = file.file.as_fd();
-            let mut host_flags = rustix::fs::fcntl_getfl(host_fd)?;
-            host_flags.set(OFlags::APPEND, flags.contains(Fdflags::APPEND));
-            host_flags.set(OFlags::NONBLOCK, flags.contains(Fdflags::NONBLOCK));
-            rustix::fs::fcntl_setfl(host_fd, host_flags)?;
-            file.flags = flags;
+            file.set_flags(flags)?;
         }
         desc @ (Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_)) => {
             super::stream_flags::set(desc, flags)?
@@ -338,8 +324,7 @@ pub fn fd_filestat_set_size(ctx: &mut WasiCtx, fd: Fd, size: Filesize) -> Result
     if size > i64::MAX as u64 {
         return Err(Errno::Inval.into());
     }
-    rustix::fs::ftruncate(&file.file, size)?;
-    Ok(())
+    Ok(file.set_len(size)?)
 }
 
 /// Sets the access and/or modification time of `fd` (`futimens`), each to a
@@ -361,8 +346,8 @@ pub fn fd_filestat_set_times(
     match ctx.table.get(fd.into())? {
         Descriptor::File(file) if file.read_only => Err(Errno::Notcapable.into()),
         Descriptor::Dir(dir) if dir.read_only => Err(Errno::Notcapable.into()),
-        Descriptor::File(file) => Ok(rustix::fs::futimens(&file.file, &times)?),
-        Descriptor::Dir(dir) => Ok(rustix::fs::futimens(dir.open_self()?, &times)?),
+        Descriptor::File(file) => Ok(file.set_times(&times)?),
+        Descriptor::Dir(dir) => Ok(dir.set_times(&times)?),
         _ => Err(Errno::Badf.into()),
     }
 }

@@ -12,13 +12,12 @@
 use std::borrow::Cow;
 use std::io::IoSlice;
 
-use rustix::fd::{AsFd, BorrowedFd};
-use rustix::fs::{OFlags, SeekFrom};
+use rustix::fs::SeekFrom;
 use wiggle::{GuestMemory, GuestPtr};
 
-use crate::bindings::types::{CiovecArray, Errno, Error, Fd, Fdflags, Filedelta, Filesize, IovecArray, Size, Whence};
+use crate::bindings::types::{CiovecArray, Errno, Error, Fd, Filedelta, Filesize, IovecArray, Size, Whence};
 use crate::ctx::WasiCtx;
-use crate::stdio::write_fd;
+use crate::fs::OpenFile;
 use crate::table::Descriptor;
 
 /// Reads from `fd` into the buffers `iovs`, returning the bytes read (0 at end
@@ -40,7 +39,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Iovec
     let buf = first_nonempty(mem, iovs)?;
     read_into(mem, buf, |bytes| match desc {
         Descriptor::Input(stream) => Ok(stream.read(bytes, deadline)?),
-        Descriptor::File(file) => Ok(rustix::io::read(&file.file, bytes)?),
+        Descriptor::File(file) => Ok(file.read(bytes)?),
         Descriptor::Socket(socket) => Ok(socket.recv(bytes, false, false, deadline)?),
         Descriptor::Dir(_) => Err(Errno::Isdir.into()),
         Descriptor::Output(_) => Err(Errno::Badf.into()),
@@ -62,12 +61,12 @@ pub fn fd_pread(
 ) -> Result<Size, Error> {
     let desc = ctx.table.get_mut(fd.into())?;
     let file = match desc {
-        Descriptor::File(file) => &file.file,
+        Descriptor::File(file) => file,
         Descriptor::Dir(_) => return Err(Errno::Isdir.into()),
         Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => return Err(Errno::Spipe.into()),
     };
     let buf = first_nonempty(mem, iovs)?;
-    read_into(mem, buf, |bytes| Ok(rustix::io::pread(file, bytes, offset)?))
+    read_into(mem, buf, |bytes| Ok(file.read_at(bytes, offset)?))
 }
 
 /// Writes the buffers `iovs` to `fd` in order, returning the bytes written
@@ -84,7 +83,7 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Ciov
     let desc = ctx.table.get_mut(fd.into())?;
     with_slices(mem, iovs, |slices| match desc {
         Descriptor::Output(stream) => Ok(stream.write_vectored(slices, deadline)?),
-        Descriptor::File(file) => Ok(write_fd(file.file.as_fd(), slices)?),
+        Descriptor::File(file) => Ok(file.write(slices)?),
         Descriptor::Socket(socket) => Ok(socket.send(slices, deadline)?),
         Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
     })
@@ -93,9 +92,9 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Ciov
 /// Writes `iovs` to `fd` at `offset` without moving the file position.
 ///
 /// As POSIX specifies, the data lands at `offset` even when the file was
-/// opened with APPEND (Linux's `pwrite(2)` would append; capwasi clears
-/// O_APPEND around the call, so the guest sees the POSIX behaviour). A write
-/// of zero bytes makes the same checks as any other.
+/// opened with APPEND (Linux's `pwrite(2)` would append; see
+/// `OpenFile::write_at`). A write of zero bytes makes the same checks as any
+/// other.
 ///
 /// EBADF: `fd` is not open for writing. ESPIPE: `fd` is a stream or socket.
 /// EISDIR: a directory. EFAULT: a buffer is out of bounds. EFBIG, ENOSPC, EIO.
@@ -107,23 +106,12 @@ pub fn fd_pwrite(
     offset: Filesize,
 ) -> Result<Size, Error> {
     let desc = ctx.table.get_mut(fd.into())?;
-    let open = match desc {
+    let file = match desc {
         Descriptor::File(file) => file,
         Descriptor::Dir(_) => return Err(Errno::Badf.into()),
         Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => return Err(Errno::Spipe.into()),
     };
-    let append = open.flags.contains(Fdflags::APPEND);
-    let file = open.file.as_fd();
-    with_slices(mem, iovs, |slices| {
-        if !append {
-            return Ok(rustix::io::pwritev(file, slices, offset)?);
-        }
-        let flags = rustix::fs::fcntl_getfl(file)?;
-        rustix::fs::fcntl_setfl(file, flags - OFlags::APPEND)?;
-        let written = rustix::io::pwritev(file, slices, offset);
-        rustix::fs::fcntl_setfl(file, flags)?;
-        Ok(written?)
-    })
+    with_slices(mem, iovs, |slices| Ok(file.write_at(slices, offset)?))
 }
 
 /// Moves the file position of `fd` by `offset` from `whence`, returning the
@@ -139,19 +127,19 @@ pub fn fd_seek(ctx: &mut WasiCtx, fd: Fd, offset: Filedelta, whence: Whence) -> 
         Whence::Cur => SeekFrom::Current(offset),
         Whence::End => SeekFrom::End(offset),
     };
-    Ok(rustix::fs::seek(file, pos)?)
+    Ok(file.seek(pos)?)
 }
 
 /// The file position of `fd`. EBADF: not open or a directory. ESPIPE: a
 /// stream or socket.
 pub fn fd_tell(ctx: &mut WasiCtx, fd: Fd) -> Result<Filesize, Error> {
     let file = seekable(ctx, fd)?;
-    Ok(rustix::fs::tell(file)?)
+    Ok(file.tell()?)
 }
 
-fn seekable(ctx: &WasiCtx, fd: Fd) -> Result<BorrowedFd<'_>, Error> {
+fn seekable(ctx: &WasiCtx, fd: Fd) -> Result<&OpenFile, Error> {
     match ctx.table.get(fd.into())? {
-        Descriptor::File(file) => Ok(file.file.as_fd()),
+        Descriptor::File(file) => Ok(file),
         Descriptor::Dir(_) => Err(Errno::Badf.into()),
         Descriptor::Input(_) | Descriptor::Output(_) | Descriptor::Socket(_) => Err(Errno::Spipe.into()),
     }

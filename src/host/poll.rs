@@ -232,7 +232,7 @@ fn classify<'a>(ctx: &'a WasiCtx, sub: &Subscription, fd: Fd, read: bool) -> Wai
     };
     let host = match desc {
         Descriptor::File(file) => {
-            let nbytes = if read { bytes_left(file.file.as_fd()) } else { 0 };
+            let nbytes = if read { file.bytes_left() } else { 0 };
             return Wait::Now(ready_event(sub, nbytes, Eventrwflags::empty()));
         }
         Descriptor::Dir(_) => return Wait::Now(ready_event(sub, 0, Eventrwflags::empty())),
@@ -248,13 +248,6 @@ fn classify<'a>(ctx: &'a WasiCtx, sub: &Subscription, fd: Fd, read: bool) -> Wai
         // An embedder's reader or writer never blocks.
         None => Wait::Now(ready_event(sub, 0, Eventrwflags::empty())),
     }
-}
-
-/// The bytes between a file's position and its end (0 if unknown).
-fn bytes_left(file: BorrowedFd<'_>) -> u64 {
-    let size = rustix::fs::fstat(file).map(|st| st.st_size as u64).unwrap_or(0);
-    let pos = rustix::fs::tell(file).unwrap_or(size);
-    size.saturating_sub(pos)
 }
 
 /// The event for a host descriptor the kernel reported `revents` on.

@@ -356,19 +356,29 @@ trait GuestValueErrors {
 }
 
 impl GuestValueErrors for wasmtime::Result<i32> {
+    #[inline(always)]
     fn guest_value_errors_as_errno(self) -> Self {
         match self {
-            Err(e) => match e.downcast_ref::<GuestError>() {
-                Some(guest) => Ok(crate::error::errno_from_undecodable_argument(guest) as i32),
-                None => Err(e),
-            },
-            ok => ok,
+            Ok(errno) => Ok(errno),
+            Err(e) => guest_value_error_as_errno(e),
         }
+    }
+}
+
+/// The error path of [`GuestValueErrors`], out of line so that a successful
+/// call pays one test.
+#[cold]
+#[inline(never)]
+fn guest_value_error_as_errno(e: wasmtime::Error) -> wasmtime::Result<i32> {
+    match e.downcast_ref::<GuestError>() {
+        Some(guest) => Ok(crate::error::errno_from_undecodable_argument(guest) as i32),
+        None => Err(e),
     }
 }
 
 /// proc_exit returns nothing, and its one argument has no undefined values.
 impl GuestValueErrors for wasmtime::Result<()> {
+    #[inline(always)]
     fn guest_value_errors_as_errno(self) -> Self {
         self
     }

@@ -54,7 +54,8 @@ pub const NAME_MAX: usize = 255;
 /// it holds a NUL byte; EFAULT and EILSEQ come from reading it.
 fn guest_path<'m>(mem: &'m GuestMemory<'_>, path: GuestPtr<str>) -> Result<Cow<'m, str>, Error> {
     let path = symlink_target(mem, path)?;
-    if path.split('/').any(|component| component.len() > NAME_MAX) {
+    // A path no longer than NAME_MAX has no component longer either.
+    if path.len() > NAME_MAX && path.split('/').any(|component| component.len() > NAME_MAX) {
         return Err(Errno::Nametoolong.into());
     }
     Ok(path)

@@ -216,6 +216,41 @@ fn compiled_modules_are_cached_under_xdg_cache_home() {
 }
 
 #[test]
+fn a_cwasm_runs_with_the_fuel_and_timeout_settings_it_was_compiled_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.cwasm").display().to_string();
+    let both = dir.path().join("both.cwasm").display().to_string();
+    let hello = path("c-tests/hello");
+    for (output, extra) in [(&plain, &[][..]), (&both, &["--with-fuel", "--with-timeout"][..])] {
+        let mut args = vec!["compile", &hello, "-o", output];
+        args.extend_from_slice(extra);
+        let out = capwasi(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let run = |cwasm: &str, flags: &[&str]| {
+        let mut args = vec!["run", "--allow-precompiled"];
+        args.extend_from_slice(flags);
+        args.push(cwasm);
+        capwasi(&args)
+    };
+    for (cwasm, flags) in [(&plain, &[][..]), (&both, &["--fuel", "100000000", "--timeout", "1m"][..])] {
+        let out = run(cwasm, flags);
+        assert_eq!(out.status.code(), Some(0), "{cwasm} {flags:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "hello, world\n");
+    }
+    let out = run(&plain, &["--fuel", "100000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("compiled without fuel support"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`capwasi compile --with-fuel` runs only with --fuel"), "{}", stderr(&out));
+    let out = run(&plain, &["--timeout", "1m"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`capwasi compile --with-timeout` runs only with --timeout"), "{}", stderr(&out));
+    let out = run(&both, &[]);
+    assert_eq!(out.status.code(), Some(1), "a .cwasm with fuel counting runs only under --fuel");
+    assert!(stderr(&out).contains("compile it again to match"), "{}", stderr(&out));
+}
+
+#[test]
 fn inherit_env_skips_host_variables_that_are_not_utf8() {
     use std::os::unix::ffi::OsStrExt;
     let out = Command::new(env!("CARGO_BIN_EXE_capwasi"))

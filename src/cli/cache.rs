@@ -83,9 +83,12 @@ fn load_reporting(
         }
         // SAFETY: the user vouched for this file with --allow-precompiled;
         // wasmtime still checks that it was compiled for this engine.
-        return unsafe { Module::deserialize(engine, &bytes) }
-            .map(|module| (module, Origin::Precompiled))
-            .map_err(|e| format_err!("'{}' cannot run here: {}", path.display(), first_line(&e)));
+        return unsafe { Module::deserialize(engine, &bytes) }.map(|module| (module, Origin::Precompiled)).map_err(
+            |e| {
+                let why = first_line(&e);
+                format_err!("'{}' cannot run here: {why}; {}", path.display(), precompiled_remedy(&why))
+            },
+        );
     }
     let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|text| text.trim_start().starts_with('('));
     if !bytes.starts_with(b"\0asm") && !looks_like_text {
@@ -249,6 +252,21 @@ fn write_entry(module: &Module, dir: &Path, entry: &Path) -> wasmtime::Result<()
     file.write_all(&artifact)?;
     file.persist(entry)?;
     Ok(())
+}
+
+/// What to do about a `.cwasm` that wasmtime refused for this run's engine
+/// (`why`, wasmtime's reason): fuel counting and epoch checks are compiled in,
+/// so they must match the run's `--fuel` and `--timeout`.
+fn precompiled_remedy(why: &str) -> &'static str {
+    if why.contains("fuel") {
+        "a .cwasm made by `capwasi compile --with-fuel` runs only with --fuel, one made without it only without: \
+         compile it again to match, or run the .wasm"
+    } else if why.contains("epoch") {
+        "a .cwasm made by `capwasi compile --with-timeout` runs only with --timeout, one made without it only \
+         without: compile it again to match, or run the .wasm"
+    } else {
+        "compile it again with this capwasi (`capwasi compile`), or run the .wasm"
+    }
 }
 
 /// `capwasi compile`: writes `module`'s precompiled form to `output`.

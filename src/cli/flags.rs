@@ -102,6 +102,14 @@ pub struct CompileFlags {
     /// Where to write the precompiled module (default: FILE with extension `.cwasm`).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Compile fuel counting in: the `.cwasm` then runs only with `run --fuel`, and one
+    /// compiled without it only without `--fuel`.
+    #[arg(long)]
+    pub with_fuel: bool,
+    /// Compile epoch checks in: the `.cwasm` then runs only with `run --timeout`, and one
+    /// compiled without it only without `--timeout`.
+    #[arg(long)]
+    pub with_timeout: bool,
 }
 
 /// Flags of `capwasi run`.

@@ -66,9 +66,15 @@ pub fn main() -> ExitCode {
         },
         Command::Compile(flags) => {
             let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
-            match run::engine(&capwasi::limits::Limits::new())
-                .and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output))
-            {
+            // Only whether there is a budget or a deadline changes compiled code, not its size.
+            let mut limits = capwasi::limits::Limits::new();
+            if flags.with_fuel {
+                limits = limits.fuel(1);
+            }
+            if flags.with_timeout {
+                limits = limits.timeout(std::time::Duration::from_secs(1));
+            }
+            match run::engine(&limits).and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("capwasi: {e:#}");

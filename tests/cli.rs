@@ -495,3 +495,29 @@ fn a_module_with_a_shared_memory_is_refused_before_it_runs() {
     assert_one_line_host_error(&out, "is not a valid WebAssembly module");
     assert!(stderr(&out).contains("threads"), "{}", stderr(&out));
 }
+
+/// The write end of a pipe whose reader is gone: every write fails with EPIPE.
+fn broken_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_does_not_change_the_exit_status() {
+    let status = |args: &[&str], stdout_broken: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_capwasi"));
+        command.args(args).env_clear();
+        if stdout_broken {
+            command.stdout(broken_pipe()).stderr(std::process::Stdio::null());
+        } else {
+            command.stdout(std::process::Stdio::null()).stderr(broken_pipe());
+        }
+        command.status().unwrap().code()
+    };
+    // Rust's eprintln! and println! panic on EPIPE, which exits 101.
+    assert_eq!(status(&["run", &path("c-tests/unreachable")], false), Some(134), "trap report to a closed stderr");
+    assert_eq!(status(&["run", "/nonexistent/module.wasm"], false), Some(1), "host error to a closed stderr");
+    assert_eq!(status(&["completions", "bash"], true), Some(0), "completions to a closed stdout");
+    assert_eq!(status(&["run", "--print-policy", &path("c-tests/hello")], true), Some(0), "policy to a closed stdout");
+}

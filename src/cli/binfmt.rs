@@ -148,7 +148,7 @@ pub fn main(command: BinfmtCommand) -> ExitCode {
             return match exec_flags(exec, |k| std::env::var(k).ok()) {
                 Ok(flags) => super::run_command(flags),
                 Err(e) => {
-                    eprintln!("capwasi: {e}");
+                    eprintln_lossy!("capwasi: {e}");
                     ExitCode::from(EXIT_USAGE)
                 }
             };
@@ -157,7 +157,7 @@ pub fn main(command: BinfmtCommand) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("capwasi: {e}");
+            eprintln_lossy!("capwasi: {e}");
             ExitCode::from(EXIT_HOST_ERROR)
         }
     }
@@ -165,8 +165,8 @@ pub fn main(command: BinfmtCommand) -> ExitCode {
 
 fn print(name: &str) -> Result<(), String> {
     let (link, exe) = interpreter()?;
-    println!("{}", registration(name, &link)?);
-    eprintln!(
+    println_lossy!("{}", registration(name, &link)?);
+    eprintln_lossy!(
         "# The kernel runs {link} (a link to {exe}, which `capwasi binfmt install` creates).\n\
          # To register by hand, as root: ln -sf {exe} {link} && capwasi binfmt print > {BINFMT_DIR}/register",
         link = link.display(),
@@ -199,7 +199,7 @@ fn install(name: &str) -> Result<(), String> {
         write_control(&entry, "-1", &again("install", name))?;
     }
     write_control(&Path::new(BINFMT_DIR).join("register"), &line, &again("install", name))?;
-    println!(
+    println_lossy!(
         "registered '{name}': preview1 modules with the execute bit now run under capwasi ({}),\n\
          with the current directory preopened as `.` and no environment unless {ENV_VAR} names variables",
         link.display()
@@ -245,9 +245,9 @@ fn uninstall(name: &str) -> Result<(), String> {
     let entry = Path::new(BINFMT_DIR).join(name);
     if entry.exists() {
         write_control(&entry, "-1", &again("uninstall", name))?;
-        println!("removed the binfmt_misc registration '{name}'");
+        println_lossy!("removed the binfmt_misc registration '{name}'");
     } else {
-        println!("no binfmt_misc registration named '{name}'");
+        println_lossy!("no binfmt_misc registration named '{name}'");
     }
     let ours = std::fs::read_link(&link).is_ok_and(|target| target == exe);
     if ours && !registrations_using(&link) {
@@ -282,7 +282,7 @@ fn status(name: &str) -> Result<(), String> {
     let shown: Vec<&str> = text.lines().collect();
     let expected = expected_entry(&link);
     let differs: Vec<&String> = expected.iter().filter(|line| !shown.contains(&line.as_str())).collect();
-    println!("{}:\n  {}", entry.display(), shown.join("\n  "));
+    println_lossy!("{}:\n  {}", entry.display(), shown.join("\n  "));
     if !differs.is_empty() {
         let differs = differs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ");
         return Err(format!(
@@ -292,7 +292,7 @@ fn status(name: &str) -> Result<(), String> {
     }
     match std::fs::read_link(&link) {
         Ok(target) if target == exe => {
-            println!("{} -> {}: preview1 modules run under this capwasi", link.display(), exe.display());
+            println_lossy!("{} -> {}: preview1 modules run under this capwasi", link.display(), exe.display());
             Ok(())
         }
         _ => Err(format!(

@@ -60,7 +60,7 @@ pub enum Origin {
 /// `.cwasm`), through the cache when one is configured and trusted; why a
 /// cache is not trusted goes to stderr.
 pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
-    load_reporting(engine, path, options, &mut |line| eprintln!("capwasi: {line}"))
+    load_reporting(engine, path, options, &mut |line| eprintln_lossy!("capwasi: {line}"))
 }
 
 /// [`load`], handing each line about an untrusted cache to `warn`.

@@ -9,9 +9,12 @@ use clap::CommandFactory;
 
 use super::flags::{Cli, ManFlags};
 
-/// Writes the completion script for `shell` to stdout.
+/// Writes the completion script for `shell` to stdout (nothing if stdout is
+/// gone: clap_complete would panic writing to it).
 pub fn completions(shell: clap_complete::Shell) {
-    clap_complete::generate(shell, &mut Cli::command(), "capwasi", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "capwasi", &mut script);
+    let _ = std::io::stdout().write_all(&script);
 }
 
 /// Writes capwasi(1), or a subcommand's page, to stdout; with `--out-dir`,

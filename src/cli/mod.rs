@@ -1,6 +1,43 @@
 //! The `capwasi` command line: flags (`flags.rs`) -> resolved configuration
 //! (`config.rs`) -> run (`run.rs`), and the exit-code contract.
 
+// capwasi's own output. Rust's `print!` family panics when its stream is closed or
+// its reader went away (SIGPIPE is ignored, so a guest's write gets EPIPE instead of
+// killing capwasi): the panic would replace the exit status that reports the run with
+// 101. These write the same text and drop it if the stream is gone.
+
+/// `println!` to stdout, dropping the text if stdout is closed or broken.
+macro_rules! println_lossy {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` to stdout, dropping the text if stdout is closed or broken.
+macro_rules! print_lossy {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` to stderr, dropping the text if stderr is closed or broken.
+macro_rules! eprintln_lossy {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` to stderr, dropping the text if stderr is closed or broken.
+macro_rules! eprint_lossy {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod binfmt;
 pub mod cache;
 pub mod config;
@@ -60,7 +97,7 @@ pub fn main() -> ExitCode {
         Command::Man(flags) => match generate::man(flags) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("capwasi: {e}");
+                eprintln_lossy!("capwasi: {e}");
                 ExitCode::from(EXIT_HOST_ERROR)
             }
         },
@@ -77,7 +114,7 @@ pub fn main() -> ExitCode {
             match run::engine(&limits).and_then(|engine| cache::compile_to_file(&engine, &flags.module, &output)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("capwasi: {e:#}");
+                    eprintln_lossy!("capwasi: {e:#}");
                     ExitCode::from(EXIT_HOST_ERROR)
                 }
             }
@@ -91,11 +128,11 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     if flags.print_policy {
         return match config::resolve_policy(&mut flags, &|k| std::env::var(k).ok()) {
             Ok((policy, _)) => {
-                print!("{}", policy.to_toml());
+                print_lossy!("{}", policy.to_toml());
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("capwasi: {e}");
+                eprintln_lossy!("capwasi: {e}");
                 ExitCode::from(EXIT_USAGE)
             }
         };
@@ -104,14 +141,14 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
         let families = flags.trace.unwrap_or(trace::Families::ALL);
         if let Err(e) = trace::install(families, flags.trace_file.as_deref()) {
             let file = flags.trace_file.as_deref().unwrap_or(std::path::Path::new("")).display();
-            eprintln!("capwasi: --trace-file {file}: cannot create it: {e}");
+            eprintln_lossy!("capwasi: --trace-file {file}: cannot create it: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     }
     let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("capwasi: {e}");
+            eprintln_lossy!("capwasi: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -120,28 +157,28 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     let finished = match run::run(config) {
         Ok(finished) => finished,
         Err(e) => {
-            eprintln!("capwasi: {e:#}");
+            eprintln_lossy!("capwasi: {e:#}");
             return ExitCode::from(EXIT_HOST_ERROR);
         }
     };
     let status = match &finished.outcome {
         run::Outcome::Exited(code) => exit_with(*code),
         run::Outcome::Trapped(trap) => {
-            eprintln!("{}", run::trap_report(trap));
+            eprintln_lossy!("{}", run::trap_report(trap));
             ExitCode::from(EXIT_TRAP)
         }
         run::Outcome::OutOfFuel(budget) => {
-            eprintln!("capwasi: fuel exhausted after {budget} instructions ({})", origins.fuel);
+            eprintln_lossy!("capwasi: fuel exhausted after {budget} instructions ({})", origins.fuel);
             ExitCode::from(EXIT_FUEL)
         }
         run::Outcome::TimedOut(limit) => {
             let limit = capwasi::limits::format_duration(*limit);
-            eprintln!("capwasi: timed out after {limit} ({})", origins.timeout);
+            eprintln_lossy!("capwasi: timed out after {limit} ({})", origins.timeout);
             ExitCode::from(EXIT_TIMEOUT)
         }
     };
     for note in &finished.notes {
-        eprintln!("{note}");
+        eprintln_lossy!("{note}");
     }
     let status = match finished.refused_by {
         Some(run::Refusal::Memory) => ExitCode::from(EXIT_MEMORY),
@@ -151,11 +188,11 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     if let Some(report) = &finished.report {
         for output in &outputs {
             match output {
-                flags::StatsOutput::Table => eprint!("{}", report.table()),
+                flags::StatsOutput::Table => eprint_lossy!("{}", report.table()),
                 flags::StatsOutput::Json(path) => {
                     let text = format!("{:#}\n", report.json());
                     if let Err(e) = std::fs::write(path, text) {
-                        eprintln!("capwasi: cannot write --stats=json:{}: {e}", path.display());
+                        eprintln_lossy!("capwasi: cannot write --stats=json:{}: {e}", path.display());
                     }
                 }
             }
@@ -171,7 +208,7 @@ fn exit_with(code: i32) -> ExitCode {
     match u8::try_from(code) {
         Ok(code) => ExitCode::from(code),
         Err(_) => {
-            eprintln!("{}", status_too_large(code));
+            eprintln_lossy!("{}", status_too_large(code));
             ExitCode::from(EXIT_HOST_ERROR)
         }
     }

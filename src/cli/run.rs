@@ -94,7 +94,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         builder.preopened_tcp_listener(listener);
     }
     for warning in overlap_warnings(&config.preopens) {
-        eprintln!("{warning}");
+        eprintln_lossy!("{warning}");
     }
     for preopen in &config.preopens {
         builder
@@ -284,11 +284,11 @@ fn invoke(store: &mut Store<Host>, instance: &wasmtime::Instance, name: &str, ar
     func.call(&mut *store, &params, &mut results)?;
     for result in results {
         match result {
-            Val::I32(v) => println!("{v}"),
-            Val::I64(v) => println!("{v}"),
-            Val::F32(v) => println!("{}", f32::from_bits(v)),
-            Val::F64(v) => println!("{}", f64::from_bits(v)),
-            other => println!("{other:?}"),
+            Val::I32(v) => println_lossy!("{v}"),
+            Val::I64(v) => println_lossy!("{v}"),
+            Val::F32(v) => println_lossy!("{}", f32::from_bits(v)),
+            Val::F64(v) => println_lossy!("{}", f64::from_bits(v)),
+            other => println_lossy!("{other:?}"),
         }
     }
     Ok(())

@@ -86,7 +86,7 @@ pub fn main(flags: TestFlags) -> ExitCode {
     let tests = match discover::discover(&flags.paths) {
         Ok(tests) => tests,
         Err(e) => {
-            eprintln!("capwasi test: {e}");
+            eprintln_lossy!("capwasi test: {e}");
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -94,7 +94,7 @@ pub fn main(flags: TestFlags) -> ExitCode {
     let shared = match Shared::new(flags.timeout, limits) {
         Ok(shared) => shared,
         Err(e) => {
-            eprintln!("capwasi test: cannot set up the wasm engine: {e:#}");
+            eprintln_lossy!("capwasi test: cannot set up the wasm engine: {e:#}");
             return ExitCode::from(super::EXIT_HOST_ERROR);
         }
     };
@@ -109,13 +109,13 @@ pub fn main(flags: TestFlags) -> ExitCode {
     if let Some(path) = &flags.json
         && let Err(e) = report::write_json(path, &tests, &results, started.elapsed())
     {
-        eprintln!("capwasi test: cannot write {}: {e}", path.display());
+        eprintln_lossy!("capwasi test: cannot write {}: {e}", path.display());
         ok = false;
     }
     if passed + failed == 0 {
-        eprintln!("capwasi test: no test ran ({} found)", tests.len());
+        eprintln_lossy!("capwasi test: no test ran ({} found)", tests.len());
     }
-    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    println_lossy!("{passed} passed, {failed} failed, {skipped} skipped");
     if ok { ExitCode::SUCCESS } else { ExitCode::from(super::EXIT_HOST_ERROR) }
 }
 

@@ -178,7 +178,7 @@ impl TypedValueParser for GroupParser {
             .ok_or_else(|| Error::raw(ErrorKind::InvalidUtf8, "a -W/-S option is not valid UTF-8\n").with_cmd(cmd))?;
         if text == "help" || text == "help-long" {
             // As wasmtime: the table, then exit, whatever else the command line holds.
-            print!("{}", help_text(self.0));
+            print_lossy!("{}", help_text(self.0));
             std::process::exit(0);
         }
         parse_group(self.0, text).map_err(|why| Error::raw(ErrorKind::InvalidValue, format!("{why}\n")).with_cmd(cmd))

@@ -5,37 +5,16 @@ mod common;
 
 use std::process::{Command, Output};
 
+use common::cli::{output, stderr, stdout, wat_module};
 use common::guest;
 
+/// `capwasi ARGS` with `HOST_ONLY=secret` and `PASSED=from-host` its only environment.
 fn capwasi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capwasi"))
-        .args(args)
-        .env_clear()
-        .env("HOST_ONLY", "secret")
-        .env("PASSED", "from-host")
-        .output()
-        .expect("run capwasi")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    output(common::cli::capwasi(args).env("HOST_ONLY", "secret").env("PASSED", "from-host"))
 }
 
 fn path(name: &str) -> String {
     guest(name).display().to_string()
-}
-
-/// `text` written to `module.wat` in a fresh temp dir: the dir (removed when dropped) and the
-/// file's path.
-fn wat_module(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let wat = dir.path().join("module.wat");
-    std::fs::write(&wat, text).unwrap();
-    (dir, wat.display().to_string())
 }
 
 #[test]

@@ -47,13 +47,17 @@ fn go_test_with(runner: &[&str], extra: &[&str], env: &[(&str, &std::ffi::OsStr)
 /// Go keeps `go_wasip1_wasm_exec`, which `go test` finds by name) and the test's own PATH.
 /// The returned directory holds the link; keep it alive while PATH is in use.
 fn path_with_capwasi_as_wasmtime() -> (tempfile::TempDir, std::ffi::OsString) {
-    let out = std::process::Command::new(repo("scripts/go")).args(["env", "GOROOT"]).output().expect("go env");
-    let goroot = String::from_utf8(out.stdout).expect("GOROOT is UTF-8");
     let bin = tempfile::tempdir().expect("temp dir");
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_capwasi"), bin.path().join("wasmtime")).expect("link wasmtime");
-    let mut dirs = vec![bin.path().to_path_buf(), std::path::Path::new(goroot.trim()).join("lib/wasm")];
+    let mut dirs = vec![bin.path().to_path_buf(), goroot().join("lib/wasm")];
     dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     (bin, std::env::join_paths(dirs).expect("PATH"))
+}
+
+/// `go env GOROOT` of the Go that scripts/go runs.
+fn goroot() -> std::path::PathBuf {
+    let out = std::process::Command::new(repo("scripts/go")).args(["env", "GOROOT"]).output().expect("go env");
+    std::path::PathBuf::from(String::from_utf8(out.stdout).expect("GOROOT is UTF-8").trim())
 }
 
 fn text(out: &Output) -> String {
@@ -112,9 +116,7 @@ fn gos_own_exec_script_runs_tests_with_capwasi_as_wasmtime() {
 /// they are skipped only when those files are missing.
 #[test]
 fn gos_standard_library_file_system_tests_pass_under_capwasi() {
-    let out = std::process::Command::new(repo("scripts/go")).args(["env", "GOROOT"]).output().expect("go env");
-    let goroot = String::from_utf8(out.stdout).expect("GOROOT is UTF-8");
-    let goroot = std::path::Path::new(goroot.trim());
+    let goroot = goroot();
     let packages = ["os", "io/fs", "path/filepath", "syscall", "testing/fstest", "io/ioutil"];
     let mut command = std::process::Command::new(repo("scripts/go"));
     command.args(["test", "-count=1", "-exec", &exec_command()]);

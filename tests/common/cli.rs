@@ -52,6 +52,14 @@ pub fn wat(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
+/// `text` written to `module.wat` in a fresh temp dir: the dir (removed when
+/// dropped) and the file's path.
+pub fn wat_module(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = wat(&dir, "module", text);
+    (dir, path)
+}
+
 /// Starts `capwasi run --tcplisten 127.0.0.1:PORT ARGS` on a free port and
 /// connects to it: the child (fd 3 is its listener) and the connection. If
 /// another process takes the port first, capwasi fails to listen and another

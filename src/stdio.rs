@@ -108,6 +108,31 @@ fn ready_now(fd: BorrowedFd<'_>, events: PollFlags) -> io::Result<bool> {
     }
 }
 
+/// Gets an inherited stream's `fd` ready for a read or write (`events`): a
+/// non-blocking stream fails with `WouldBlock` unless `fd` is ready now; a
+/// blocking one under a `deadline` waits until it is ready (or fails with
+/// [`Deadline::error`]) if it can wait for another process (see [`can_wait`],
+/// asked once and kept in `can_wait_kept`). Returns whether it waited.
+#[inline(always)]
+fn ready_for(
+    fd: BorrowedFd<'_>,
+    events: PollFlags,
+    nonblocking: bool,
+    can_wait_kept: &mut Option<bool>,
+    deadline: Option<&Deadline>,
+) -> io::Result<bool> {
+    if nonblocking {
+        return if ready_now(fd, events)? { Ok(false) } else { Err(io::ErrorKind::WouldBlock.into()) };
+    }
+    match deadline {
+        Some(deadline) if *can_wait_kept.get_or_insert_with(|| can_wait(fd)) => {
+            deadline.wait(fd, events)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 impl InputStream {
     /// Reads into `buf`; 0 means end of file. A non-blocking inherited stream
     /// with nothing to read fails with `WouldBlock`; a blocking one waits at
@@ -116,15 +141,7 @@ impl InputStream {
         match &mut self.source {
             InputSource::Inherit(fd) => {
                 let fd = fd.as_fd();
-                if self.nonblocking {
-                    if !ready_now(fd, PollFlags::IN)? {
-                        return Err(io::ErrorKind::WouldBlock.into());
-                    }
-                } else if let Some(deadline) = deadline
-                    && *self.can_wait.get_or_insert_with(|| can_wait(fd))
-                {
-                    deadline.wait(fd, PollFlags::IN)?;
-                }
+                ready_for(fd, PollFlags::IN, self.nonblocking, &mut self.can_wait, deadline)?;
                 Ok(rustix::io::read(fd, buf)?)
             }
             InputSource::Reader(reader) => reader.read(buf),
@@ -160,14 +177,7 @@ impl OutputStream {
         match &mut self.sink {
             OutputSink::Inherit(fd) => {
                 let fd = fd.as_fd();
-                if self.nonblocking {
-                    if !ready_now(fd, PollFlags::OUT)? {
-                        return Err(io::ErrorKind::WouldBlock.into());
-                    }
-                } else if let Some(deadline) = deadline
-                    && *self.can_wait.get_or_insert_with(|| can_wait(fd))
-                {
-                    deadline.wait(fd, PollFlags::OUT)?;
+                if ready_for(fd, PollFlags::OUT, self.nonblocking, &mut self.can_wait, deadline)? {
                     return Ok(write_at_most(fd, bufs, PIPE_BUF)?);
                 }
                 Ok(write_fd(fd, bufs)?)

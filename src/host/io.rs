@@ -201,8 +201,8 @@ pub(super) fn read_into(
 }
 
 /// Runs `write` on the guest buffers `iovs` as host slices, without
-/// allocating for up to eight buffers. The whole array and every buffer in it
-/// are checked first (EFAULT; see [`iovec_array`]). At most [`IOV_MAX`]
+/// allocating for up to eight buffers. The whole array, and every buffer that
+/// goes to the call, are checked first (EFAULT; see [`iovec_array`]). At most [`IOV_MAX`]
 /// buffers and [`MAX_RW`] bytes in all go to one call, as Linux's `writev`
 /// takes no more: the rest is a short write.
 pub(super) fn with_slices(

@@ -194,7 +194,8 @@ fn read_module(path: &Path) -> wasmtime::Result<Vec<u8>> {
     })
 }
 
-fn first_line(err: &wasmtime::Error) -> String {
+/// The first line of `err` with its causes, for a one-line message.
+pub(super) fn first_line(err: &wasmtime::Error) -> String {
     format!("{err:#}").lines().next().unwrap_or_default().to_string()
 }
 

@@ -131,17 +131,19 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
 
     let outcome = match result {
         Ok(()) => Outcome::Exited(0),
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(I32Exit(code)) => Outcome::Exited(*code),
-            None if e.downcast_ref::<TimedOut>().is_some() => {
-                Outcome::TimedOut(e.downcast_ref::<TimedOut>().map(|t| t.limit).unwrap_or_default())
-            }
-            None if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) => {
+        Err(e) => {
+            if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
+                Outcome::Exited(*code)
+            } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
+                Outcome::TimedOut(timed_out.limit)
+            } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
                 Outcome::OutOfFuel(config.limits.fuel_limit().unwrap_or_default())
+            } else if ends_guest(&e) {
+                Outcome::Trapped(e)
+            } else {
+                return Err(e);
             }
-            None if ends_guest(&e) => Outcome::Trapped(e),
-            None => return Err(e),
-        },
+        }
     };
     let wasi = &store.data().wasi;
     // How the guest failed, for the line naming a limit that refused it first
@@ -151,25 +153,25 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         Outcome::Exited(code) if *code != 0 => Some(format!("the guest then exited with status {}", *code as u32)),
         _ => None,
     };
-    let failed = failure.is_some();
-    let failure = failure.unwrap_or_default();
     let mut notes = Vec::new();
     let mut refused_by = None;
-    if failed && let Some(bytes) = wasi.memory_refused() {
-        refused_by = Some(Refusal::Memory);
-        notes.push(format!(
-            "capwasi: the guest was refused linear memory: it asked for {} ({}); {failure}",
-            format_size(bytes),
-            config.origins.max_memory
-        ));
-    }
-    if failed && wasi.fds_refused() > 0 {
-        refused_by = refused_by.or(Some(Refusal::Fds));
-        notes.push(format!(
-            "capwasi: the guest was refused descriptors: {} open(s) failed with EMFILE ({}); {failure}",
-            wasi.fds_refused(),
-            config.origins.max_fds
-        ));
+    if let Some(failure) = failure {
+        if let Some(bytes) = wasi.memory_refused() {
+            refused_by = Some(Refusal::Memory);
+            notes.push(format!(
+                "capwasi: the guest was refused linear memory: it asked for {} ({}); {failure}",
+                format_size(bytes),
+                config.origins.max_memory
+            ));
+        }
+        if wasi.fds_refused() > 0 {
+            refused_by = refused_by.or(Some(Refusal::Fds));
+            notes.push(format!(
+                "capwasi: the guest was refused descriptors: {} open(s) failed with EMFILE ({}); {failure}",
+                wasi.fds_refused(),
+                config.origins.max_fds
+            ));
+        }
     }
     let report = (!config.stats.is_empty()).then(|| Report {
         origin,

@@ -16,6 +16,7 @@ use capwasi::limits::Limits;
 use capwasi::{DirPerms, I32Exit, WasiCtx};
 use wasmtime::{Engine, Linker, Module, Store, Trap};
 
+use super::super::cache::first_line;
 use super::super::host::{self, Host};
 use super::discover::Test;
 use super::fixtures::copy_tree;
@@ -206,10 +207,6 @@ fn run(
             }
         }
     })
-}
-
-fn first_line(e: &wasmtime::Error) -> String {
-    format!("{e:#}").lines().next().unwrap_or_default().to_string()
 }
 
 /// An in-memory stream that keeps at most [`CAPTURE_LIMIT`] bytes.

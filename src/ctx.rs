@@ -64,14 +64,15 @@ impl WasiCtx {
     /// ([`WasiCtxBuilder::stats`]).
     pub fn stats(&self) -> Option<Stats> {
         let mut stats = Stats::clone(self.stats.as_ref()?);
-        stats.peak_memory = self.limiter.memory as u64;
+        stats.peak_memory = self.limiter.memory() as u64;
         Some(stats)
     }
 
-    /// The largest linear memory size, in bytes, that the memory cap of
-    /// [`crate::limits::Limits::start`] refused the guest, if it refused one.
+    /// The largest total of linear memories and tables, in bytes, that the
+    /// memory cap of [`crate::limits::Limits::start`] refused the guest, if it
+    /// refused one.
     pub fn memory_refused(&self) -> Option<u64> {
-        self.limiter.refused.map(|bytes| bytes as u64)
+        self.limiter.refused().map(|bytes| bytes as u64)
     }
 
     /// How many times the descriptor cap refused the guest a descriptor

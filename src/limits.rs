@@ -18,7 +18,7 @@
 //! |---|---|
 //! | fuel | the run ends with [`wasmtime::Trap::OutOfFuel`] |
 //! | timeout | the run ends with [`TimedOut`], from wasm code or from a host call waiting (poll_oneoff, a read of stdin or a socket, sock_accept) |
-//! | memory | `memory.grow` returns -1 (its allocator reports out of memory) |
+//! | memory (all linear memories and tables together) | `memory.grow` and `table.grow` return -1 (its allocator reports out of memory) |
 //! | descriptors | opens fail with EMFILE |
 //! | wasm stack | the run ends with "call stack exhausted" |
 //!
@@ -45,7 +45,7 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime::{ResourceLimiter, StoreLimits, UpdateDeadline};
 
 use crate::WasiCtx;
 use crate::table::DEFAULT_MAX_FDS;
@@ -76,9 +76,11 @@ impl Limits {
         Self::default()
     }
 
-    /// Caps the store's linear memory at `bytes`: past it `memory.grow` fails (returns
-    /// -1), as a program's allocator expects, and instantiating a module that
-    /// needs more fails.
+    /// Caps the host memory the guest's store holds at `bytes`: the sum of all
+    /// its linear memories (a module may have several) and of its tables, each
+    /// element counted as [`TABLE_ELEMENT_BYTES`]. Past it `memory.grow` and
+    /// `table.grow` fail (return -1), as a program's allocator expects, and
+    /// instantiating a module that needs more fails.
     pub fn max_memory(mut self, bytes: usize) -> Self {
         self.max_memory = Some(bytes);
         self
@@ -183,15 +185,12 @@ impl Limits {
         }
     }
 
-    /// wasmtime's per-store limits for the memory cap, for an embedder who
-    /// installs its own limiter (`store.limiter(|data| &mut data.limits)`);
-    /// [`Limits::start`] installs one that also records the peak.
-    pub fn store_limits(&self) -> StoreLimits {
-        let mut builder = StoreLimitsBuilder::new();
-        if let Some(bytes) = self.max_memory {
-            builder = builder.memory_size(bytes);
-        }
-        builder.build()
+    /// The resource limiter for the memory cap, for an embedder who installs
+    /// its own (`store.limiter(|data| &mut data.limiter)`); [`Limits::start`]
+    /// installs one in the context. It holds the sum of all linear memories
+    /// and tables to the cap, as [`Limits::max_memory`] says.
+    pub fn limiter(&self) -> Limiter {
+        Limiter::new(self.max_memory)
     }
 
     /// Applies the per-store limits to `store`, whose context `get_ctx`
@@ -209,7 +208,7 @@ impl Limits {
         store: &mut wasmtime::Store<T>,
         get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
     ) -> wasmtime::Result<Watchdog> {
-        get_ctx(store.data_mut()).limiter = Limiter::new(self.store_limits(), self.max_memory);
+        get_ctx(store.data_mut()).limiter = self.limiter();
         store.limiter(move |data| &mut get_ctx(data).limiter);
         if let Some(units) = self.fuel {
             store.set_fuel(units)?;
@@ -317,58 +316,98 @@ impl Deadline {
     }
 }
 
-/// The store's resource limiter installed by [`Limits::start`]: wasmtime's
-/// [`StoreLimits`], recording the guest's peak linear memory and any growth
-/// the memory cap refused.
+/// The host memory wasmtime keeps per table element, as [`Limits::max_memory`]
+/// charges it: a funcref is a pointer (GC references take 4 bytes, so this is
+/// the most an element of wasmtime's default features holds).
+pub const TABLE_ELEMENT_BYTES: usize = std::mem::size_of::<usize>();
+
+/// A store's resource limiter ([`Limits::limiter`], installed by
+/// [`Limits::start`]): the memory cap over the sum of all linear memories and
+/// tables (multi-memory lets a module have many; a cap per memory would let
+/// each reach it), recording the peak and the largest total the cap refused.
 #[derive(Debug, Default)]
-pub(crate) struct Limiter {
-    limits: StoreLimits,
+pub struct Limiter {
     max_memory: Option<usize>,
     /// Bytes of linear memory in the store (memories never shrink, so also the peak).
-    pub(crate) memory: usize,
-    /// The largest size the memory cap refused a memory, if it refused one.
-    pub(crate) refused: Option<usize>,
+    memory: usize,
+    /// Elements of all tables in the store (tables never shrink either).
+    table_elements: usize,
+    /// The largest total (memories and tables, in bytes) the memory cap
+    /// refused, if it refused one.
+    refused: Option<usize>,
+    /// wasmtime's default counts of instances, tables and memories.
+    counts: StoreLimits,
 }
 
 impl Limiter {
-    fn new(limits: StoreLimits, max_memory: Option<usize>) -> Self {
-        Limiter { limits, max_memory, memory: 0, refused: None }
+    fn new(max_memory: Option<usize>) -> Self {
+        Limiter { max_memory, ..Limiter::default() }
+    }
+
+    /// Bytes of linear memory in the store: memories never shrink, so this is
+    /// also the peak.
+    pub fn memory(&self) -> usize {
+        self.memory
+    }
+
+    /// Elements of all the store's tables.
+    pub fn table_elements(&self) -> usize {
+        self.table_elements
+    }
+
+    /// The largest total of memories and tables, in bytes, that the cap
+    /// refused, if it refused one.
+    pub fn refused(&self) -> Option<usize> {
+        self.refused
+    }
+
+    /// The bytes the cap counts: linear memory plus tables.
+    pub fn held(&self) -> usize {
+        self.memory.saturating_add(self.table_elements.saturating_mul(TABLE_ELEMENT_BYTES))
+    }
+
+    /// Whether `more` bytes fit under the cap beside what is held; records a refusal.
+    fn admit(&mut self, more: usize) -> bool {
+        let total = self.held().saturating_add(more);
+        let fits = self.max_memory.is_none_or(|cap| total <= cap);
+        if !fits {
+            self.refused = self.refused.max(Some(total));
+        }
+        fits
     }
 }
 
 impl ResourceLimiter for Limiter {
+    /// Called for each memory as it is created (`current` 0) and grown.
     fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
-        let allowed = self.limits.memory_growing(current, desired, maximum)?;
-        if allowed {
-            self.memory = self.memory.saturating_add(desired - current);
-        } else if self.max_memory.is_some_and(|cap| desired > cap) {
-            self.refused = self.refused.max(Some(desired));
+        let more = desired.saturating_sub(current);
+        if maximum.is_some_and(|max| desired > max) || !self.admit(more) {
+            return Ok(false);
         }
-        Ok(allowed)
+        self.memory = self.memory.saturating_add(more);
+        Ok(true)
     }
 
-    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
-        self.limits.memory_grow_failed(error)
-    }
-
+    /// Called for each table as it is created (`current` 0) and grown.
     fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
-        self.limits.table_growing(current, desired, maximum)
-    }
-
-    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
-        self.limits.table_grow_failed(error)
+        let more = desired.saturating_sub(current);
+        if maximum.is_some_and(|max| desired > max) || !self.admit(more.saturating_mul(TABLE_ELEMENT_BYTES)) {
+            return Ok(false);
+        }
+        self.table_elements = self.table_elements.saturating_add(more);
+        Ok(true)
     }
 
     fn instances(&self) -> usize {
-        self.limits.instances()
+        self.counts.instances()
     }
 
     fn tables(&self) -> usize {
-        self.limits.tables()
+        self.counts.tables()
     }
 
     fn memories(&self) -> usize {
-        self.limits.memories()
+        self.counts.memories()
     }
 }
 
@@ -455,6 +494,24 @@ mod tests {
         let engine = wasmtime::Engine::new(&config).expect("async_stack_size follows max_wasm_stack");
         assert_eq!(engine.get_max_wasm_stack(), 64 << 20);
         assert_eq!(limits.thread_stack_size(), (64 << 20) + HOST_STACK);
+    }
+
+    #[test]
+    fn the_memory_cap_holds_over_all_memories_and_tables_together() {
+        let mut limiter = Limits::new().max_memory(4 << 16).limiter();
+        assert!(limiter.memory_growing(0, 2 << 16, None).unwrap(), "a first memory of 2 pages");
+        assert!(limiter.memory_growing(0, 1 << 16, None).unwrap(), "a second memory of 1 page");
+        assert!(!limiter.memory_growing(1 << 16, 3 << 16, None).unwrap(), "5 pages in all");
+        assert_eq!(limiter.refused(), Some(5 << 16));
+        let elements = (1 << 16) / TABLE_ELEMENT_BYTES;
+        assert!(limiter.table_growing(0, elements, None).unwrap(), "a table of the last 64 KiB");
+        assert!(!limiter.table_growing(elements, elements + 1, None).unwrap(), "one element more");
+        assert!(!limiter.memory_growing(0, 1, None).unwrap(), "nothing is left");
+        assert_eq!((limiter.memory(), limiter.table_elements(), limiter.held()), (3 << 16, elements, 4 << 16));
+        let mut unlimited = Limits::new().limiter();
+        assert!(unlimited.memory_growing(0, 1 << 30, None).unwrap());
+        assert!(!unlimited.memory_growing(0, 2, Some(1)).unwrap(), "a memory's own maximum still holds");
+        assert_eq!(unlimited.refused(), None, "which is not the cap's refusal");
     }
 
     #[test]

@@ -7,10 +7,10 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use capwasi::{DirPerms, WasiCtx, WasiCtxBuilder};
+use common::rss::{baseline_rss, run_cli};
 use wasmtime::{Instance, Linker, Module, Store, Val};
 
 const ESUCCESS: i32 = 0;
@@ -125,41 +125,6 @@ fn a_terabyte_write_asks_the_embedders_writer_for_one_linux_write_and_reports_it
 
     assert_eq!(guest.call("read_3gib", &[]), ESUCCESS as i64);
     assert_eq!(*asked.0.lock().unwrap() as u64, MAX_RW, "a 3 GiB read asks the reader for one Linux read");
-}
-
-/// Runs `wat` under the `capwasi` binary with `args` before the module: its
-/// exit status, stderr, and peak resident memory in MiB (from `wait4`).
-fn run_cli(wat: &str, args: &[&str]) -> (Option<i32>, String, u64) {
-    let dir = tempfile::tempdir().unwrap();
-    let module = dir.path().join("guest.wat");
-    std::fs::write(&module, wat).unwrap();
-    // Reaped by wait4 below, which also reports its resource usage.
-    #[allow(clippy::zombie_processes)]
-    let mut child = Command::new(env!("CARGO_BIN_EXE_capwasi"))
-        .arg("run")
-        .arg("--no-cache")
-        .args(args)
-        .arg(&module)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid out-parameter; the pid is our child, not yet reaped.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32, "wait4");
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (code, stderr, usage.ru_maxrss as u64 / 1024)
-}
-
-/// The peak RSS of capwasi running a guest that does nothing, in MiB.
-fn baseline_rss() -> u64 {
-    let (code, stderr, rss) = run_cli(r#"(module (memory (export "memory") 1) (func (export "_start")))"#, &[]);
-    assert_eq!(code, Some(0), "{stderr}");
-    rss
 }
 
 #[test]

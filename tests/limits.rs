@@ -263,23 +263,72 @@ fn a_timeout_is_compiled_in_even_when_the_cache_holds_the_module_compiled_withou
 }
 
 #[test]
-fn max_memory_lets_a_guest_grow_to_the_cap_and_names_it_when_a_refusal_ends_the_run() {
+fn max_memory_lets_a_guest_grow_to_the_cap_and_a_guest_that_exits_after_a_refusal_keeps_its_status() {
     let dir = tempfile::tempdir().unwrap();
     let module = wat(&dir, "hog", MEMORY_HOG);
     // 1 page to start with, 3 more: exactly 256 KiB.
     let out = output(&mut capwasi(&["run", "--max-memory", "256K", "--invoke", "grow", &module, "3"]));
     assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
     let out = output(&mut capwasi(&["run", "--max-memory", "256K", "--invoke", "grow", &module, "4"]));
-    assert_eq!(out.status.code(), Some(137), "the limit's status, not the guest's own 1, after memory.grow failed");
+    assert_eq!(out.status.code(), Some(1), "the guest's own status after memory.grow failed, as wasmtime run");
     assert_eq!(
         stderr(&out),
-        "capwasi: the guest was refused linear memory: it asked for 320K (--max-memory 256K); \
-         the guest then exited with status 1\n"
+        "capwasi: the guest was refused memory: its linear memories and tables would have held 320K \
+         (--max-memory 256K); the guest then exited with status 1\n"
     );
 }
 
 #[test]
-fn max_fds_lets_a_guest_open_up_to_the_cap_and_names_it_when_a_refusal_ends_the_run() {
+fn a_guest_that_handles_a_refused_memory_grow_exits_with_its_own_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = wat(
+        &dir,
+        "handler",
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (func (export "_start")
+               (if (i32.eq (memory.grow (i32.const 4)) (i32.const -1)) (then (call $exit (i32.const 3))))))"#,
+    );
+    for cap in [&["--max-memory", "128K"][..], &["-W", "max-memory-size=131072"]] {
+        let mut args = vec!["run"];
+        args.extend_from_slice(cap);
+        args.push(&module);
+        let out = output(&mut capwasi(&args));
+        assert_eq!(out.status.code(), Some(3), "{cap:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_guest_that_traps_after_a_refused_memory_grow_exits_137_and_names_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // What a Rust program's allocator does when memory.grow fails: abort, a trap.
+    let module = wat(
+        &dir,
+        "aborter",
+        r#"(module
+             (memory (export "memory") 1)
+             (func (export "_start")
+               (if (i32.eq (memory.grow (i32.const 4)) (i32.const -1)) (then unreachable))))"#,
+    );
+    let out = output(&mut capwasi(&["run", "--max-memory", "128K", &module]));
+    assert_eq!(out.status.code(), Some(137), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("capwasi: the guest trapped: wasm trap: wasm `unreachable` instruction executed\n"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(
+            "capwasi: the guest was refused memory: its linear memories and tables would have held 320K \
+             (--max-memory 128K); the guest then trapped\n"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn max_fds_lets_a_guest_open_up_to_the_cap_and_a_guest_that_exits_after_emfile_keeps_its_status() {
     let dir = tempfile::tempdir().unwrap();
     let module = wat(&dir, "hog", FD_HOG);
     let spec = format!("{}::/d", dir.path().display());
@@ -289,7 +338,7 @@ fn max_fds_lets_a_guest_open_up_to_the_cap_and_names_it_when_a_refusal_ends_the_
     let out = run("6");
     assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
     let out = run("7");
-    assert_eq!(out.status.code(), Some(138), "the limit's status, not the guest's own 1, after EMFILE");
+    assert_eq!(out.status.code(), Some(1), "the guest's own status after EMFILE");
     assert_eq!(
         stderr(&out),
         "capwasi: the guest was refused descriptors: 1 open(s) failed with EMFILE (--max-fds 10); \

@@ -32,14 +32,14 @@ Exit status:
         capwasi does not provide, a preopen that cannot be opened; or the
         guest called proc_exit(N) with N above 255, which a process cannot
         carry (one line on stderr says so)
-  137   the run failed after --max-memory refused the guest memory (128 +
-        SIGKILL, as after the kernel's out-of-memory killer)
-  138   the run failed after --max-fds refused the guest a descriptor
+  137   the guest trapped after --max-memory refused it memory (128 + SIGKILL,
+        as after the kernel's out-of-memory killer)
+  138   the guest trapped after --max-fds refused it a descriptor
   2     a usage error on the command line or in a --policy file
-Past --max-memory or --max-fds the guest's request fails (memory.grow returns
--1, EMFILE) and the guest decides; if the run then fails (a trap, a non-zero
-status), it exits 137 or 138 and one line names the limit and the guest's own
-status.";
+Past --max-memory or --max-fds the guest's request fails (memory.grow and
+table.grow return -1, EMFILE) and the guest decides: a guest that exits keeps
+its own status (one line names the limit if it is not 0); one that traps exits
+137 or 138, and one line names the limit.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -167,8 +167,9 @@ pub struct RunFlags {
     #[arg(long, value_name = "N", help_heading = LIMITS)]
     pub max_fds: Option<u32>,
 
-    /// Cap the guest's linear memory, in bytes (suffixes K, M, G allowed);
-    /// past it, memory.grow fails.
+    /// Cap the guest's memory, in bytes (suffixes K, M, G allowed): all its
+    /// linear memories together, and its tables at 8 bytes an element; past
+    /// it, memory.grow and table.grow fail.
     #[arg(long, value_name = "BYTES", value_parser = limits::parse_size, help_heading = LIMITS)]
     pub max_memory: Option<u64>,
 

@@ -67,11 +67,11 @@ pub const EXIT_TIMEOUT: u8 = 124;
 /// The exit status of a guest that used up its `--fuel`: 128 + SIGXCPU, as a
 /// shell reports a native program killed past its CPU-time limit.
 pub const EXIT_FUEL: u8 = 152;
-/// The exit status of a run that failed (a trap, a non-zero status) after
-/// `--max-memory` refused the guest memory: 128 + SIGKILL, as a shell reports
-/// a native program the kernel's out-of-memory killer ended.
+/// The exit status of a guest that trapped after `--max-memory` refused it
+/// memory: 128 + SIGKILL, as a shell reports a native program the kernel's
+/// out-of-memory killer ended.
 pub const EXIT_MEMORY: u8 = 137;
-/// The exit status of a run that failed after `--max-fds` refused the guest a
+/// The exit status of a guest that trapped after `--max-fds` refused it a
 /// descriptor (EMFILE). capwasi's own: no signal stands for it.
 pub const EXIT_FDS: u8 = 138;
 

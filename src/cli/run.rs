@@ -31,8 +31,9 @@ pub enum Outcome {
 /// it failed, and what the run cost when stats were asked for.
 pub struct Finished {
     pub outcome: Outcome,
-    /// The limit that refused the guest something before the run failed, if
-    /// any: the run's exit status is then the limit's, and `notes` name it.
+    /// The limit that refused the guest something before it trapped, if any:
+    /// the run's exit status is then the limit's. (`notes` name a refusing
+    /// limit whenever the run failed, a guest's own non-zero status too.)
     pub refused_by: Option<Refusal>,
     pub notes: Vec<String>,
     pub report: Option<Report>,
@@ -146,26 +147,30 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         }
     };
     let wasi = &store.data().wasi;
-    // How the guest failed, for the line naming a limit that refused it first
-    // (the limit's own exit status replaces the guest's).
-    let failure = match &outcome {
-        Outcome::Trapped(_) => Some("the guest then trapped".to_string()),
-        Outcome::Exited(code) if *code != 0 => Some(format!("the guest then exited with status {}", *code as u32)),
-        _ => None,
+    // How the guest failed, for the line naming a limit that refused it first.
+    // Only a trap makes the limit's status the run's: a guest that exits
+    // chose its status itself, refusal or not (as `wasmtime run` keeps it).
+    let (failure, limit_ended_it) = match &outcome {
+        Outcome::Trapped(_) => (Some("the guest then trapped".to_string()), true),
+        Outcome::Exited(code) if *code != 0 => {
+            (Some(format!("the guest then exited with status {}", *code as u32)), false)
+        }
+        _ => (None, false),
     };
     let mut notes = Vec::new();
-    let mut refused_by = None;
+    let mut refused = Vec::new();
     if let Some(failure) = failure {
         if let Some(bytes) = wasi.memory_refused() {
-            refused_by = Some(Refusal::Memory);
+            refused.push(Refusal::Memory);
             notes.push(format!(
-                "capwasi: the guest was refused linear memory: it asked for {} ({}); {failure}",
+                "capwasi: the guest was refused memory: its linear memories and tables would have held {} ({}); \
+                 {failure}",
                 format_size(bytes),
                 config.origins.max_memory
             ));
         }
         if wasi.fds_refused() > 0 {
-            refused_by = refused_by.or(Some(Refusal::Fds));
+            refused.push(Refusal::Fds);
             notes.push(format!(
                 "capwasi: the guest was refused descriptors: {} open(s) failed with EMFILE ({}); {failure}",
                 wasi.fds_refused(),
@@ -173,6 +178,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
             ));
         }
     }
+    let refused_by = refused.first().copied().filter(|_| limit_ended_it);
     let report = (!config.stats.is_empty()).then(|| Report {
         origin,
         load: load_time,

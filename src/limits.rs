@@ -17,7 +17,7 @@
 //! | limit | what the guest sees |
 //! |---|---|
 //! | fuel | the run ends with [`wasmtime::Trap::OutOfFuel`] |
-//! | timeout | the run ends with [`TimedOut`], from wasm code or from a host call waiting (poll_oneoff, a read of stdin or a socket, sock_accept) |
+//! | timeout | the run ends with [`TimedOut`], from wasm code or from a host call waiting (poll_oneoff, a read of stdin, a socket, a FIFO or a terminal, sock_accept, opening a FIFO) |
 //! | memory (all linear memories and tables together) | `memory.grow` and `table.grow` return -1 (its allocator reports out of memory) |
 //! | descriptors | opens fail with EMFILE |
 //! | wasm stack | the run ends with "call stack exhausted" |
@@ -122,7 +122,8 @@ impl Limits {
     /// Ends the run with [`TimedOut`] once `limit` has passed since
     /// [`Limits::start`]: wasm code is stopped at its next loop iteration or
     /// call (wasmtime's epoch interruption), and a host call waiting on a
-    /// clock, stdio or a socket stops waiting at the deadline. An embedder's
+    /// clock, stdio, a socket, or a FIFO or character device the guest opened
+    /// stops waiting at the deadline. An embedder's
     /// own reader or writer (`WasiCtxBuilder::stdin`) is host code that
     /// cannot be interrupted.
     pub fn timeout(mut self, limit: Duration) -> Self {

@@ -75,8 +75,19 @@ impl Descriptor {
     /// A file the guest opened beneath a directory descriptor, with the
     /// access it was opened with and the descriptor flags it asked for.
     pub fn opened_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags) -> Self {
+        Descriptor::guest_file(file, access, read_only, flags, false)
+    }
+
+    /// A FIFO or character device the guest opened under a run deadline,
+    /// non-blocking on the host though `flags` may not say so (see
+    /// `crate::fs::waiting`).
+    pub fn waiting_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags) -> Self {
+        Descriptor::guest_file(file, access, read_only, flags, true)
+    }
+
+    fn guest_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags, waits: bool) -> Self {
         let flags = flags & (Fdflags::APPEND | Fdflags::NONBLOCK | Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC);
-        Descriptor::File(OpenFile { file, access, read_only, flags })
+        Descriptor::File(OpenFile { file, access, read_only, flags, waits })
     }
 }
 

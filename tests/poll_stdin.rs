@@ -12,6 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::guest;
+use common::pty::openpty;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -127,27 +128,6 @@ fn a_closed_stdin_reads_as_end_of_file() {
     let out = command.stdin(Stdio::inherit()).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ready nbytes=0 hangup=0\neof\n");
-}
-
-/// Opens a pseudo-terminal pair: (master, slave).
-fn openpty() -> (std::fs::File, std::fs::File) {
-    use std::os::unix::fs::OpenOptionsExt;
-    const O_NOCTTY: i32 = 0o400;
-    const TIOCSPTLCK: rustix::ioctl::Opcode = 0x4004_5431;
-    const TIOCGPTN: rustix::ioctl::Opcode = 0x8004_5430;
-    let master = std::fs::OpenOptions::new().read(true).write(true).custom_flags(O_NOCTTY).open("/dev/ptmx").unwrap();
-    // SAFETY: TIOCSPTLCK takes a pointer to an int; TIOCGPTN writes an int.
-    let number: i32 = unsafe {
-        rustix::ioctl::ioctl(&master, rustix::ioctl::Setter::<TIOCSPTLCK, i32>::new(0)).unwrap();
-        rustix::ioctl::ioctl(&master, rustix::ioctl::Getter::<TIOCGPTN, i32>::new()).unwrap()
-    };
-    let slave = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(O_NOCTTY)
-        .open(format!("/dev/pts/{number}"))
-        .unwrap();
-    (master, slave)
 }
 
 #[test]

@@ -4,11 +4,14 @@
 use std::io::IoSlice;
 use std::num::NonZeroU64;
 
+use rustix::event::PollFlags;
 use rustix::fd::AsFd;
 use rustix::fs::{Advice, OFlags, SeekFrom, Timestamps};
 use rustix::io::Result;
 
+use super::waiting;
 use crate::bindings::types::Fdflags;
+use crate::limits::Deadline;
 
 /// Whether a file may be read and written through this descriptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +33,11 @@ pub struct OpenFile {
     pub read_only: bool,
     /// The descriptor flags the guest set (APPEND, NONBLOCK, sync flags).
     pub flags: Fdflags,
+    /// A FIFO or character device opened non-blocking for a run deadline
+    /// (see `super::waiting`): a read or write the guest wants blocking waits
+    /// with `poll(2)`, up to the deadline, and the host descriptor stays
+    /// non-blocking whatever flags the guest sets.
+    pub waits: bool,
 }
 
 /// The system calls on an open file, in one place. Each is the one Linux call
@@ -39,6 +47,30 @@ impl OpenFile {
     /// `read(2)` at the file position.
     pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
         rustix::io::read(&self.file, buf)
+    }
+
+    /// [`OpenFile::read`], blocking until the deadline when the descriptor
+    /// [`waits`](OpenFile::waits) and the guest did not ask for NONBLOCK.
+    pub fn read_within(&self, buf: &mut [u8], deadline: Option<&Deadline>) -> std::io::Result<usize> {
+        match self.wait_deadline(deadline) {
+            Some(deadline) => waiting::within(&self.file, PollFlags::IN, deadline, || self.read(buf)),
+            None => Ok(self.read(buf)?),
+        }
+    }
+
+    /// [`OpenFile::write`], blocking until the deadline as
+    /// [`OpenFile::read_within`].
+    pub fn write_within(&self, bufs: &[IoSlice<'_>], deadline: Option<&Deadline>) -> std::io::Result<usize> {
+        match self.wait_deadline(deadline) {
+            Some(deadline) => waiting::within(&self.file, PollFlags::OUT, deadline, || self.write(bufs)),
+            None => Ok(self.write(bufs)?),
+        }
+    }
+
+    /// The deadline a read or write waits under, if it must wait.
+    #[inline(always)]
+    fn wait_deadline<'d>(&self, deadline: Option<&'d Deadline>) -> Option<&'d Deadline> {
+        deadline.filter(|_| self.waits && !self.flags.contains(Fdflags::NONBLOCK))
     }
 
     /// `pread(2)`.
@@ -120,7 +152,7 @@ impl OpenFile {
     pub fn set_flags(&mut self, flags: Fdflags) -> Result<()> {
         let mut host_flags = rustix::fs::fcntl_getfl(&self.file)?;
         host_flags.set(OFlags::APPEND, flags.contains(Fdflags::APPEND));
-        host_flags.set(OFlags::NONBLOCK, flags.contains(Fdflags::NONBLOCK));
+        host_flags.set(OFlags::NONBLOCK, flags.contains(Fdflags::NONBLOCK) || self.waits);
         rustix::fs::fcntl_setfl(&self.file, host_flags)?;
         self.flags = flags;
         Ok(())

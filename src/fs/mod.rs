@@ -5,11 +5,13 @@
 //! - `file.rs`: an open file descriptor.
 //! - `open.rs`: opening a path beneath a directory (the one `openat`).
 //! - `listing.rs`: a directory's entries, read at the kernel's own positions.
+//! - `waiting.rs`: FIFOs and character devices under a run deadline.
 
 pub(crate) mod dir;
 mod file;
 mod listing;
 mod open;
+pub(crate) mod waiting;
 
 pub use dir::OpenDir;
 pub use file::{Access, OpenFile};

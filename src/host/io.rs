@@ -39,7 +39,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Iovec
     let buf = first_nonempty(mem, iovs)?;
     read_into(mem, buf, |bytes| match desc {
         Descriptor::Input(stream) => Ok(stream.read(bytes, deadline)?),
-        Descriptor::File(file) => Ok(file.read(bytes)?),
+        Descriptor::File(file) => Ok(file.read_within(bytes, deadline)?),
         Descriptor::Socket(socket) => Ok(socket.recv(bytes, false, false, deadline)?),
         Descriptor::Dir(_) => Err(Errno::Isdir.into()),
         Descriptor::Output(_) => Err(Errno::Badf.into()),
@@ -83,7 +83,7 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Ciov
     let desc = ctx.table.get_mut(fd.into())?;
     with_slices(mem, iovs, |slices| match desc {
         Descriptor::Output(stream) => Ok(stream.write_vectored(slices, deadline)?),
-        Descriptor::File(file) => Ok(file.write(slices)?),
+        Descriptor::File(file) => Ok(file.write_within(slices, deadline)?),
         Descriptor::Socket(socket) => Ok(socket.send(slices, deadline)?),
         Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
     })

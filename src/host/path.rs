@@ -30,7 +30,7 @@ use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
-use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at, plain_name};
+use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at, plain_name, waiting};
 use crate::host::fd::{filestat_from_stat, filetype_from_mode, nanos_since_epoch, time_specs};
 use crate::table::{Descriptor, Untyped};
 
@@ -255,7 +255,7 @@ pub fn path_open(
     if directory && oflags.intersects(Oflags::CREAT | Oflags::EXCL | Oflags::TRUNC) {
         return Err(Errno::Inval.into());
     }
-    let spec = OpenSpec {
+    let mut spec = OpenSpec {
         follow: dirflags.contains(Lookupflags::SYMLINK_FOLLOW),
         create: oflags.contains(Oflags::CREAT),
         exclusive: oflags.contains(Oflags::EXCL),
@@ -274,12 +274,22 @@ pub fn path_open(
         return Err(Errno::Notcapable.into());
     }
     ctx.table.check_room()?;
-    let fd = match open_at(&dir.dir, &path, &spec)? {
-        Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only))?,
-        Opened::File(file) => {
-            let access = Access { read: spec.opens_read(), write: spec.write };
-            ctx.table.push(Descriptor::opened_file(file, access, read_only, fdflags))?
+    // Under a run deadline no open waits for ever: see `crate::fs::waiting`.
+    let deadline = ctx.deadline.filter(|_| !spec.nonblock && !spec.directory);
+    let opened = match &deadline {
+        Some(deadline) => {
+            spec.nonblock = true;
+            waiting::open_within(&dir.dir, &path, &spec, deadline)?
         }
+        None => open_at(&dir.dir, &path, &spec)?,
+    };
+    let access = Access { read: spec.opens_read(), write: spec.write };
+    let fd = match opened {
+        Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only))?,
+        Opened::File(file) | Opened::Either(file) if deadline.is_some() && waiting::can_wait(&file) => {
+            ctx.table.push(Descriptor::waiting_file(file, access, read_only, fdflags))?
+        }
+        Opened::File(file) => ctx.table.push(Descriptor::opened_file(file, access, read_only, fdflags))?,
         Opened::Either(file) => ctx.table.push_untyped(Untyped { file, read_only, flags: fdflags })?,
     };
     Ok(Fd::from(fd))

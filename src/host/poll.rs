@@ -2,7 +2,8 @@
 //!
 //! Every subscription is classified first: a clock becomes a deadline on the
 //! host's monotonic clock; a descriptor backed by a host object that can block
-//! (the process's stdio, a socket) becomes a `poll(2)` entry; everything else
+//! (the process's stdio, a socket, a FIFO or character device) becomes a
+//! `poll(2)` entry; everything else
 //! (regular files, in-memory streams, bad descriptors) is ready at once. Then
 //! capwasi waits at most once: one `ppoll(2)` over the host descriptors with
 //! the earliest deadline as its timeout (zero if something is already ready),
@@ -24,6 +25,7 @@ use wiggle::{GuestMemory, GuestPtr};
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
 use crate::error::errno_from_os;
+use crate::fs::waiting;
 use crate::table::Descriptor;
 
 /// The size and alignment of `event` in guest memory.
@@ -48,7 +50,8 @@ pub const MAX_SUBSCRIPTIONS: u32 = 65536;
 /// when a read / write would not block: regular files, directories and
 /// in-memory streams always (as Linux `poll` reports files and directories),
 /// with `nbytes` the bytes left before end of file for a file being read
-/// (0 for a directory); pipes, terminals and sockets when the host says so,
+/// (0 for a directory); pipes, FIFOs, terminals and other character devices,
+/// and sockets when the host says so,
 /// with `nbytes` the bytes queued for reading (0 when unknown, and for
 /// writes) and `FD_READWRITE_HANGUP` when the other end is gone.
 ///
@@ -231,6 +234,8 @@ fn classify<'a>(ctx: &'a WasiCtx, sub: &Subscription, fd: Fd, read: bool) -> Wai
         Err(_) => return Wait::Now(error_event(sub, Errno::Badf)),
     };
     let host = match desc {
+        // A FIFO or character device is ready when the host says so.
+        Descriptor::File(file) if file.waits || waiting::can_wait(&file.file) => Some(file.file.as_fd()),
         Descriptor::File(file) => {
             let nbytes = if read { file.bytes_left() } else { 0 };
             return Wait::Now(ready_event(sub, nbytes, Eventrwflags::empty()));
@@ -335,6 +340,7 @@ mod tests {
                 access: Access { read: true, write: true },
                 read_only: false,
                 flags: Fdflags::empty(),
+                waits: false,
             }))
             .unwrap();
         let events = poll(&mut ctx, &[fd_sub(7, fd, true), fd_sub(8, fd, false)]).unwrap();

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod pty;
 pub mod rss;
 
 use std::path::{Path, PathBuf};

@@ -278,18 +278,19 @@ fn max_memory_lets_a_guest_grow_to_the_cap_and_a_guest_that_exits_after_a_refusa
     );
 }
 
+/// Asks for 4 pages more, and if refused: `_start` exits 3; `abort` traps, as
+/// a Rust program's allocator does when memory.grow fails.
+const REFUSED: &str = r#"(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func $refused (result i32) (i32.eq (memory.grow (i32.const 4)) (i32.const -1)))
+  (func (export "_start") (if (call $refused) (then (call $exit (i32.const 3)))))
+  (func (export "abort") (if (call $refused) (then unreachable))))"#;
+
 #[test]
 fn a_guest_that_handles_a_refused_memory_grow_exits_with_its_own_status() {
     let dir = tempfile::tempdir().unwrap();
-    let module = wat(
-        &dir,
-        "handler",
-        r#"(module
-             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-             (memory (export "memory") 1)
-             (func (export "_start")
-               (if (i32.eq (memory.grow (i32.const 4)) (i32.const -1)) (then (call $exit (i32.const 3))))))"#,
-    );
+    let module = wat(&dir, "refused", REFUSED);
     for cap in [&["--max-memory", "128K"][..], &["-W", "max-memory-size=131072"]] {
         let mut args = vec!["run"];
         args.extend_from_slice(cap);
@@ -302,16 +303,8 @@ fn a_guest_that_handles_a_refused_memory_grow_exits_with_its_own_status() {
 #[test]
 fn a_guest_that_traps_after_a_refused_memory_grow_exits_137_and_names_the_limit() {
     let dir = tempfile::tempdir().unwrap();
-    // What a Rust program's allocator does when memory.grow fails: abort, a trap.
-    let module = wat(
-        &dir,
-        "aborter",
-        r#"(module
-             (memory (export "memory") 1)
-             (func (export "_start")
-               (if (i32.eq (memory.grow (i32.const 4)) (i32.const -1)) (then unreachable))))"#,
-    );
-    let out = output(&mut capwasi(&["run", "--max-memory", "128K", &module]));
+    let module = wat(&dir, "refused", REFUSED);
+    let out = output(&mut capwasi(&["run", "--max-memory", "128K", "--invoke", "abort", &module]));
     assert_eq!(out.status.code(), Some(137), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(

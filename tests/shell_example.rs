@@ -8,6 +8,12 @@
 
 mod common;
 
+// The host functions' own unit tests (pointer and length checks) run here:
+// the example itself is built, not tested, by `cargo test`.
+#[allow(dead_code)]
+#[path = "../examples/shell/host_api.rs"]
+mod host_api;
+
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};

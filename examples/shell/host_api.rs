@@ -68,6 +68,13 @@ pub struct Session {
     pub shared: std::sync::Arc<Shared>,
 }
 
+/// The session's WASI context: the one function handed to both
+/// `capwasi::add_to_linker` and `Limits::start` (each distinct closure would
+/// compile the preview1 functions again).
+pub fn wasi(session: &mut Session) -> &mut WasiCtx {
+    &mut session.wasi
+}
+
 /// Defines the `shell_host` functions on `linker`.
 pub fn add_to_linker(linker: &mut Linker<Session>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "add", |mut caller: Caller<'_, Session>, n: i64, total: i32| {

@@ -91,7 +91,7 @@ fn run(args: &Args) -> wasmtime::Result<()> {
         format!("cannot load the guest {} (build it with scripts/build-guests)", args.guest.display())
     })?;
     let mut linker: Linker<Session> = Linker::new(&engine);
-    capwasi::add_to_linker(&mut linker, |session: &mut Session| &mut session.wasi)?;
+    capwasi::add_to_linker(&mut linker, host_api::wasi)?;
     host_api::add_to_linker(&mut linker)?;
     let pre = linker.instantiate_pre(&module)?;
     let guest = Arc::new(Guest { engine, module, pre, limits, shared: Arc::new(Shared::default()) });

@@ -35,7 +35,7 @@ pub fn serve(guest: &Guest, conn: &UnixStream) -> wasmtime::Result<Option<String
     let mut wasi = builder.build()?;
     wasi.bind_module(&guest.module);
     let mut store = Store::new(&guest.engine, Session { wasi, shared: Arc::clone(&guest.shared) });
-    let _watchdog = guest.limits.start(&mut store, |session: &mut Session| &mut session.wasi)?;
+    let _watchdog = guest.limits.start(&mut store, crate::host_api::wasi)?;
     let result = guest
         .pre
         .instantiate(&mut store)

@@ -225,7 +225,9 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// Reads the guest's stdin from `reader`.
+    /// Reads the guest's stdin from `reader`, which is always ready: a read
+    /// waits for it without a timeout, and `poll_oneoff` never waits for it.
+    /// For a socket or a pipe, hand the descriptor to [`Self::stdin_fd`].
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
         self.stdin = Stdio::Given(InputSource::Reader(Box::new(reader)));
         self

@@ -179,3 +179,17 @@ fn two_clients_share_state_bad_input_is_answered_and_a_spinning_guest_ends_alone
     assert_eq!(b.answer(), "", "the open session was ended");
     assert!(!socket.exists(), "the socket was removed");
 }
+
+#[test]
+fn an_idle_session_ends_at_its_timeout_naming_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("shell.sock");
+    let server = start(&socket, &["--timeout", "500ms"]);
+    let mut idle = Client::connect(&socket);
+    assert_eq!(idle.ask(b"add 1"), "1");
+    // Waiting for input, the guest is in a host call the timeout ends.
+    assert_eq!(idle.answer(), "error: session ended: timed out after 500ms (the limit per connection)");
+    assert_eq!(idle.answer(), "");
+    assert!(stop(server).success());
+    assert!(!socket.exists(), "the socket was removed");
+}

@@ -226,7 +226,9 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// Reads the guest's stdin from `reader`.
+    /// Reads the guest's stdin from `reader`, which is always ready: a read
+    /// waits for it without a timeout, and `poll_oneoff` never waits for it.
+    /// For a socket or a pipe, hand the descriptor to [`Self::stdin_fd`].
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
         self.stdin = Stdio::Given(InputSource::Reader(Box::new(reader)));
         self
@@ -241,6 +243,45 @@ impl WasiCtxBuilder {
     /// Writes the guest's stderr to `writer`.
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
         self.stderr = Stdio::Given(OutputSink::Writer(Box::new(writer)));
+        self
+    }
+
+    /// Reads the guest's stdin from the host descriptor `fd`: a connected
+    /// socket (`UnixStream`, `TcpStream`), a pipe, a file or a terminal. The
+    /// context owns `fd` from then on (pass `stream.try_clone()?` to keep
+    /// using the stream). Unlike a reader given to [`Self::stdin`], the
+    /// descriptor is read as inherited stdin is: `poll_oneoff` waits for it
+    /// to be readable, NONBLOCK set by the guest is honoured without changing
+    /// the descriptor, and under a [`crate::limits::Limits::timeout`] a read
+    /// waiting for a peer ends at the deadline. Give it in blocking mode: the
+    /// guest sees EAGAIN wherever a non-blocking descriptor has nothing ready.
+    ///
+    /// ```
+    /// let (host_end, guest_end) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut builder = capwasi::WasiCtx::builder();
+    /// builder.stdin_fd(guest_end.try_clone()?).stdout_fd(guest_end);
+    /// let ctx = builder.build()?;
+    /// # drop(host_end);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stdin_fd(&mut self, fd: impl Into<OwnedFd>) -> &mut Self {
+        self.stdin = Stdio::Given(InputSource::Fd(fd.into()));
+        self
+    }
+
+    /// Writes the guest's stdout to the host descriptor `fd` (see
+    /// [`Self::stdin_fd`]): with one `write(2)` straight from guest memory,
+    /// never buffered in the host; `poll_oneoff` waits for it to be writable;
+    /// under a timeout a write waiting for a peer ends at the deadline.
+    pub fn stdout_fd(&mut self, fd: impl Into<OwnedFd>) -> &mut Self {
+        self.stdout = Stdio::Given(OutputSink::Fd(fd.into()));
+        self
+    }
+
+    /// Writes the guest's stderr to the host descriptor `fd`, as
+    /// [`Self::stdout_fd`] writes stdout.
+    pub fn stderr_fd(&mut self, fd: impl Into<OwnedFd>) -> &mut Self {
+        self.stderr = Stdio::Given(OutputSink::Fd(fd.into()));
         self
     }
 
@@ -394,15 +435,15 @@ impl WasiCtxBuilder {
         let mut table = FdTable::new(builder.max_fds);
         let too_many = |_| wasmtime::Error::msg("more stdio, sockets and preopens than the descriptor cap");
         let stdin = match builder.stdin {
-            Stdio::Inherit => InputSource::Inherit(duplicate(std::io::stdin().as_fd(), "stdin")?),
+            Stdio::Inherit => InputSource::Fd(duplicate(std::io::stdin().as_fd(), "stdin")?),
             Stdio::Given(source) => source,
         };
         let stdout = match builder.stdout {
-            Stdio::Inherit => OutputSink::Inherit(duplicate(std::io::stdout().as_fd(), "stdout")?),
+            Stdio::Inherit => OutputSink::Fd(duplicate(std::io::stdout().as_fd(), "stdout")?),
             Stdio::Given(sink) => sink,
         };
         let stderr = match builder.stderr {
-            Stdio::Inherit => OutputSink::Inherit(duplicate(std::io::stderr().as_fd(), "stderr")?),
+            Stdio::Inherit => OutputSink::Fd(duplicate(std::io::stderr().as_fd(), "stderr")?),
             Stdio::Given(sink) => sink,
         };
         table.push(Descriptor::Input(InputStream::from(stdin))).map_err(too_many)?;

@@ -1,24 +1,27 @@
-//! Standard streams: inherited from the host process, or backed by any
+//! Standard streams: inherited from the host process, a host descriptor the
+//! embedder hands in (a connected socket, a pipe, a file), or backed by any
 //! `Read` / `Write` the embedder hands in (in-memory pipes included).
 //!
 //! An inherited stream holds its own duplicate of the host's descriptor 0, 1
 //! or 2, made when the context is built: whatever the embedder later does
 //! with its own stdio (closing stdout and opening a log file, which then gets
-//! descriptor 1), the guest keeps writing where stdout pointed then.
+//! descriptor 1), the guest keeps writing where stdout pointed then. A
+//! descriptor the embedder hands in is owned by the stream from then on, and
+//! is treated as an inherited one in everything below (an *fd stream*).
 //!
-//! Inherited streams are written with one `write(2)`/`writev(2)` straight from guest
+//! Fd streams are written with one `write(2)`/`writev(2)` straight from guest
 //! memory, never buffered in the host, so no output is lost when a guest traps
 //! or exits.
 //!
 //! NONBLOCK on a stream is kept here, not set on the host descriptor: the
 //! process's stdin and stdout share their open file description with the
 //! parent (a shell, a terminal), which must not find them non-blocking. A
-//! non-blocking read or write on an inherited stream first asks `poll(2)` with
+//! non-blocking read or write on an fd stream first asks `poll(2)` with
 //! a zero timeout whether it would block, and fails with `WouldBlock` if so.
 //! Embedder readers and writers never block, so NONBLOCK changes nothing there.
 //!
 //! With a run deadline (`Limits::timeout`), a blocking read or write on an
-//! inherited pipe, socket or terminal first waits with `poll(2)` until the
+//! fd stream that is a pipe, socket or terminal first waits with `poll(2)` until the
 //! stream is ready or the deadline passes, and a write then takes at most
 //! `PIPE_BUF` bytes, which a pipe reported writable always takes without
 //! waiting: no call outlasts the deadline waiting for a reader or writer that
@@ -42,8 +45,8 @@ pub struct InputStream {
 
 /// Where a guest's input stream reads from.
 pub enum InputSource {
-    /// The host process's stdin, duplicated.
-    Inherit(OwnedFd),
+    /// A host descriptor: the process's stdin, duplicated, or one the embedder gave.
+    Fd(OwnedFd),
     /// Any reader: a file, a pipe, an in-memory buffer. Always ready.
     Reader(Box<dyn Read + Send>),
     /// Always at end of file.
@@ -60,8 +63,8 @@ pub struct OutputStream {
 
 /// Where a guest's output stream writes to.
 pub enum OutputSink {
-    /// The host process's stdout or stderr, duplicated.
-    Inherit(OwnedFd),
+    /// A host descriptor: the process's stdout or stderr, duplicated, or one the embedder gave.
+    Fd(OwnedFd),
     /// Any writer. Always ready.
     Writer(Box<dyn Write + Send>),
     /// Discards everything.
@@ -139,7 +142,7 @@ impl InputStream {
     /// most until `deadline` ([`Deadline::error`] then).
     pub fn read(&mut self, buf: &mut [u8], deadline: Option<&Deadline>) -> io::Result<usize> {
         match &mut self.source {
-            InputSource::Inherit(fd) => {
+            InputSource::Fd(fd) => {
                 let fd = fd.as_fd();
                 ready_for(fd, PollFlags::IN, self.nonblocking, &mut self.can_wait, deadline)?;
                 Ok(rustix::io::read(fd, buf)?)
@@ -149,10 +152,10 @@ impl InputStream {
         }
     }
 
-    /// The host descriptor behind the stream, if it is the process's stdin.
+    /// The host descriptor behind the stream, if it has one.
     pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
         match &self.source {
-            InputSource::Inherit(fd) => Some(fd.as_fd()),
+            InputSource::Fd(fd) => Some(fd.as_fd()),
             _ => None,
         }
     }
@@ -175,7 +178,7 @@ impl OutputStream {
     /// ([`Deadline::error`] then), and then takes at most `PIPE_BUF` bytes.
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>], deadline: Option<&Deadline>) -> io::Result<usize> {
         match &mut self.sink {
-            OutputSink::Inherit(fd) => {
+            OutputSink::Fd(fd) => {
                 let fd = fd.as_fd();
                 if ready_for(fd, PollFlags::OUT, self.nonblocking, &mut self.can_wait, deadline)? {
                     return Ok(write_at_most(fd, bufs, PIPE_BUF)?);
@@ -197,10 +200,10 @@ impl OutputStream {
         }
     }
 
-    /// The host descriptor behind the stream, if it is the process's stdout or stderr.
+    /// The host descriptor behind the stream, if it has one.
     pub fn host_fd(&self) -> Option<BorrowedFd<'_>> {
         match &self.sink {
-            OutputSink::Inherit(fd) => Some(fd.as_fd()),
+            OutputSink::Fd(fd) => Some(fd.as_fd()),
             _ => None,
         }
     }

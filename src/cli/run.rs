@@ -258,7 +258,7 @@ fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module
         return Ok(());
     }
     bail!(
-        "'{}' imports {}, which capwasi does not provide (it provides wasi_snapshot_preview1); \
+        "'{}' imports {}, which capwasi does not provide (it provides wasi_snapshot_preview1 and wasi_unstable); \
          rebuild the module for wasm32-wasip1, or pass --trap-unknown-imports to run it anyway",
         path.display(),
         missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")

@@ -9,7 +9,7 @@ mod fd;
 mod fd_readdir;
 mod io;
 mod path;
-mod poll;
+pub(crate) mod poll;
 mod proc;
 mod random;
 mod sock;

@@ -85,6 +85,7 @@ pub mod snapshot0;
 pub mod stats;
 mod stdio;
 mod table;
+pub mod url_abi;
 
 pub use clocks::{HostClock, MonotonicClock, WallClock};
 pub use ctx::{DirPerms, WasiCtx, WasiCtxBuilder, utf8_host_env};

@@ -79,6 +79,61 @@ macro_rules! link_functions {
 }
 pub(crate) use link_functions;
 
+/// Calls `$then!($($args)* FUNCTIONS)` with the functions preview1 and
+/// snapshot 0 share, with the same wasm signatures and result pointers: all
+/// but sock_accept (preview1's alone) and the two filestat calls (their
+/// results differ in size), in the form [`link_functions`] takes.
+macro_rules! shared_functions {
+    ($then:ident!($($args:tt)*)) => {
+        $then!($($args)*
+            args_get(a: i32, b: i32) -> i32;
+            args_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
+            environ_get(a: i32, b: i32) -> i32;
+            environ_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
+            clock_res_get(a: i32, b: i32) -> i32 | b: 8 / 8;
+            clock_time_get(a: i32, b: i64, c: i32) -> i32 | c: 8 / 8;
+            fd_advise(a: i32, b: i64, c: i64, d: i32) -> i32;
+            fd_allocate(a: i32, b: i64, c: i64) -> i32;
+            fd_close(a: i32) -> i32;
+            fd_datasync(a: i32) -> i32;
+            fd_fdstat_get(a: i32, b: i32) -> i32 | b: 24 / 8;
+            fd_fdstat_set_flags(a: i32, b: i32) -> i32;
+            fd_fdstat_set_rights(a: i32, b: i64, c: i64) -> i32;
+            fd_filestat_set_size(a: i32, b: i64) -> i32;
+            fd_filestat_set_times(a: i32, b: i64, c: i64, d: i32) -> i32;
+            fd_pread(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => read(a, e);
+            fd_prestat_get(a: i32, b: i32) -> i32 | b: 8 / 4;
+            fd_prestat_dir_name(a: i32, b: i32, c: i32) -> i32;
+            fd_pwrite(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => write(a, e);
+            fd_read(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => read(a, d);
+            fd_readdir(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
+            fd_renumber(a: i32, b: i32) -> i32;
+            fd_seek(a: i32, b: i64, c: i32, d: i32) -> i32 | d: 8 / 8;
+            fd_sync(a: i32) -> i32;
+            fd_tell(a: i32, b: i32) -> i32 | b: 8 / 8;
+            fd_write(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => write(a, d);
+            path_create_directory(a: i32, b: i32, c: i32) -> i32;
+            path_filestat_set_times(a: i32, b: i32, c: i32, d: i32, e: i64, f: i64, g: i32) -> i32;
+            path_link(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32, g: i32) -> i32;
+            path_open(a: i32, b: i32, c: i32, d: i32, e: i32, f: i64, g: i64, h: i32, i: i32) -> i32 | i: 4 / 4;
+            path_readlink(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | f: 4 / 4;
+            path_remove_directory(a: i32, b: i32, c: i32) -> i32;
+            path_rename(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32;
+            path_symlink(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32;
+            path_unlink_file(a: i32, b: i32, c: i32) -> i32;
+            poll_oneoff(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4;
+            proc_exit(a: i32) -> ();
+            proc_raise(a: i32) -> i32;
+            sched_yield() -> i32;
+            random_get(a: i32, b: i32) -> i32;
+            sock_recv(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | e: 4 / 4, f: 2 / 2 => read(a, e);
+            sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4 => write(a, e);
+            sock_shutdown(a: i32, b: i32) -> i32;
+        )
+    };
+}
+pub(crate) use shared_functions;
+
 /// Whether a `=> read(fd, nbytes)` / `=> write(fd, nbytes)` function reads.
 macro_rules! reads {
     (read) => {
@@ -176,51 +231,9 @@ fn link<T: 'static>(
     bound: Bound,
     wanted: &dyn Fn(&str) -> bool,
 ) -> wasmtime::Result<()> {
+    shared_functions!(link_functions!(linker, get_ctx, bound, wanted, crate::MODULE_NAME, abi;));
     link_functions!(linker, get_ctx, bound, wanted, crate::MODULE_NAME, abi;
-        args_get(a: i32, b: i32) -> i32;
-        args_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
-        environ_get(a: i32, b: i32) -> i32;
-        environ_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
-        clock_res_get(a: i32, b: i32) -> i32 | b: 8 / 8;
-        clock_time_get(a: i32, b: i64, c: i32) -> i32 | c: 8 / 8;
-        fd_advise(a: i32, b: i64, c: i64, d: i32) -> i32;
-        fd_allocate(a: i32, b: i64, c: i64) -> i32;
-        fd_close(a: i32) -> i32;
-        fd_datasync(a: i32) -> i32;
-        fd_fdstat_get(a: i32, b: i32) -> i32 | b: 24 / 8;
-        fd_fdstat_set_flags(a: i32, b: i32) -> i32;
-        fd_fdstat_set_rights(a: i32, b: i64, c: i64) -> i32;
-        fd_filestat_set_size(a: i32, b: i64) -> i32;
-        fd_filestat_set_times(a: i32, b: i64, c: i64, d: i32) -> i32;
-        fd_pread(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => read(a, e);
-        fd_prestat_get(a: i32, b: i32) -> i32 | b: 8 / 4;
-        fd_prestat_dir_name(a: i32, b: i32, c: i32) -> i32;
-        fd_pwrite(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => write(a, e);
-        fd_read(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => read(a, d);
-        fd_readdir(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
-        fd_renumber(a: i32, b: i32) -> i32;
-        fd_seek(a: i32, b: i64, c: i32, d: i32) -> i32 | d: 8 / 8;
-        fd_sync(a: i32) -> i32;
-        fd_tell(a: i32, b: i32) -> i32 | b: 8 / 8;
-        fd_write(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => write(a, d);
-        path_create_directory(a: i32, b: i32, c: i32) -> i32;
-        path_filestat_set_times(a: i32, b: i32, c: i32, d: i32, e: i64, f: i64, g: i32) -> i32;
-        path_link(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32, g: i32) -> i32;
-        path_open(a: i32, b: i32, c: i32, d: i32, e: i32, f: i64, g: i64, h: i32, i: i32) -> i32 | i: 4 / 4;
-        path_readlink(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | f: 4 / 4;
-        path_remove_directory(a: i32, b: i32, c: i32) -> i32;
-        path_rename(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32;
-        path_symlink(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32;
-        path_unlink_file(a: i32, b: i32, c: i32) -> i32;
-        poll_oneoff(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4;
-        proc_exit(a: i32) -> ();
-        proc_raise(a: i32) -> i32;
-        sched_yield() -> i32;
-        random_get(a: i32, b: i32) -> i32;
         sock_accept(a: i32, b: i32, c: i32) -> i32 | c: 4 / 4;
-        sock_recv(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | e: 4 / 4, f: 2 / 2 => read(a, e);
-        sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4 => write(a, e);
-        sock_shutdown(a: i32, b: i32) -> i32;
     );
     let fd_bound = bound.clone();
     if wanted("fd_filestat_get") {

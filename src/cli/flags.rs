@@ -35,6 +35,7 @@ Exit status:
   137   the run failed after --max-memory refused the guest memory (128 +
         SIGKILL, as after the kernel's out-of-memory killer)
   138   the run failed after --max-fds refused the guest a descriptor
+  77    a Dagger or CommonWA guest opened a URL its policy forbids
   2     a usage error on the command line or in a --policy file
 Past --max-memory or --max-fds the guest's request fails (memory.grow returns
 -1, EMFILE) and the guest decides; if the run then fails (a trap, a non-zero

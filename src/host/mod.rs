@@ -7,7 +7,7 @@ mod args_env;
 mod clock;
 mod fd;
 mod fd_readdir;
-mod io;
+pub(crate) mod io;
 mod path;
 pub(crate) mod poll;
 mod proc;

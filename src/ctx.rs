@@ -35,6 +35,8 @@ pub struct WasiCtx {
     pub(crate) limiter: Limiter,
     /// The counts, when stats are on.
     pub(crate) stats: Option<Box<Stats>>,
+    /// The Dagger and CommonWA state: URL policy and handles (`crate::url_abi`).
+    pub(crate) urls: crate::url_abi::UrlState,
 }
 
 impl WasiCtx {
@@ -165,6 +167,7 @@ pub struct WasiCtxBuilder {
     wall_clock: Box<dyn WallClock>,
     monotonic_clock: Box<dyn MonotonicClock>,
     random: Option<Box<dyn cap_rand::RngCore + Send + Sync>>,
+    url_policy: Option<crate::url_abi::UrlPolicy>,
     max_fds: u32,
     stats: bool,
 }
@@ -197,6 +200,7 @@ impl WasiCtxBuilder {
             wall_clock: Box::new(HostClock),
             monotonic_clock: Box::new(HostClock),
             random: None,
+            url_policy: None,
             max_fds: DEFAULT_MAX_FDS,
             stats: false,
         }
@@ -392,6 +396,13 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// The URLs a Dagger or CommonWA guest may open ([`crate::url_abi`]);
+    /// by default, every URL.
+    pub fn url_policy(&mut self, policy: crate::url_abi::UrlPolicy) -> &mut Self {
+        self.url_policy = Some(policy);
+        self
+    }
+
     /// Caps the number of descriptors the guest may hold at once, stdio and
     /// preopens included (default 1024); past it, opening fails with EMFILE.
     pub fn max_open_fds(&mut self, max: u32) -> &mut Self {
@@ -472,6 +483,7 @@ impl WasiCtxBuilder {
             deadline: None,
             limiter: Limiter::default(),
             stats: builder.stats.then(Box::default),
+            urls: crate::url_abi::UrlState::new(builder.url_policy.take().unwrap_or_default()),
         })
     }
 }

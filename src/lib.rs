@@ -226,9 +226,11 @@ pub mod limits;
 mod linker;
 mod net;
 mod rights;
+pub mod snapshot0;
 pub mod stats;
 mod stdio;
 mod table;
+pub mod url_abi;
 
 pub use clocks::{HostClock, MonotonicClock, WallClock};
 pub use ctx::{DirPerms, WasiCtx, WasiCtxBuilder, utf8_host_env};
@@ -249,11 +251,24 @@ pub fn add_to_linker<T: 'static>(
     linker::add_to_linker(linker, get_ctx)
 }
 
+/// Adds every snapshot-0 (`wasi_unstable`, 2019) function to `linker`, over
+/// the same [`WasiCtx`] as [`add_to_linker`]'s: modules built for the first
+/// WASI run too, and a module importing both ABIs shares one descriptor table.
+/// See [`snapshot0`] for how the two differ.
+pub fn add_wasi_unstable_to_linker<T: 'static>(
+    linker: &mut wasmtime::Linker<T>,
+    get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+) -> wasmtime::Result<()> {
+    snapshot0::add_to_linker(linker, get_ctx)
+}
+
 /// Instantiates `module` in `store` with `linker`'s definitions (which must
 /// include [`add_to_linker`]'s), with its preview1 imports bound to the new
 /// instance's own exported `memory`: every host call uses that memory without
 /// looking it up, which saves about a third of a fast host call such as
-/// clock_time_get. `get_ctx` is the one given to [`add_to_linker`].
+/// clock_time_get. `get_ctx` is the one given to [`add_to_linker`]. Its
+/// snapshot-0 imports are bound too when `linker` has
+/// [`add_wasi_unstable_to_linker`]'s functions.
 ///
 /// The bound functions are the instance's alone: they are defined on a copy of
 /// `linker` used for this one instantiation, so no other instance, in this

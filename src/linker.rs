@@ -40,10 +40,13 @@ use crate::ctx::WasiCtx;
 
 /// The memory of the one instance a set of linked functions serves (see
 /// [`instantiate_bound`]); empty until that instance exists.
-type Bound = Option<Arc<OnceLock<Memory>>>;
+pub(crate) type Bound = Option<Arc<OnceLock<Memory>>>;
 
-macro_rules! link {
-    ($linker:ident, $get_ctx:ident, $bound:ident, $wanted:ident, $(
+/// Defines each listed function of import module `$module` whose name
+/// `$wanted` accepts, calling `$abi::name` (wiggle's ABI-level function): used
+/// for preview1 here and for snapshot 0 in `crate::snapshot0`.
+macro_rules! link_functions {
+    ($linker:ident, $get_ctx:ident, $bound:ident, $wanted:ident, $module:expr, $abi:ident; $(
         $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty
             $( | $($out:ident : $size:literal / $align:literal),+ )?
             $( => $io:ident ( $fd:ident, $nbytes:ident ) )? ;
@@ -52,19 +55,20 @@ macro_rules! link {
             if $wanted(stringify!($name)) {
                 let bound = $bound.clone();
                 $linker.func_wrap(
-                    crate::MODULE_NAME,
+                    $module,
                     stringify!($name),
-                    move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
-                        with_memory(&mut caller, &bound, $get_ctx, |memory, ctx| {
-                            let io = None $( .or(Some((reads!($io), $fd, $nbytes))) )?;
+                    move |mut caller: wasmtime::Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
+                        use crate::linker::GuestValueErrors as _;
+                        crate::linker::with_memory(&mut caller, &bound, $get_ctx, |memory, ctx| {
+                            let io = None $( .or(Some((crate::linker::reads!($io), $fd, $nbytes))) )?;
                             let index = const { crate::stats::index(stringify!($name)) };
-                            accounted(memory, ctx, index, io, |memory, ctx| {
+                            crate::linker::accounted(memory, ctx, index, io, |memory, ctx| {
                                 $($(
-                                    if let Err(errno) = check_result_ptr(memory, $out, $size, $align) {
+                                    if let Err(errno) = crate::linker::check_result_ptr(memory, $out, $size, $align) {
                                         return Ok(errno as i32);
                                     }
                                 )+)?
-                                abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
+                                $abi::$name(ctx, memory, $($arg),*).guest_value_errors_as_errno()
                             })
                         })
                     },
@@ -73,6 +77,62 @@ macro_rules! link {
         )*
     };
 }
+pub(crate) use link_functions;
+
+/// Calls `$then!($($args)* FUNCTIONS)` with the functions preview1 and
+/// snapshot 0 share, with the same wasm signatures and result pointers: all
+/// but sock_accept (preview1's alone) and the two filestat calls (their
+/// results differ in size), in the form [`link_functions`] takes.
+macro_rules! shared_functions {
+    ($then:ident!($($args:tt)*)) => {
+        $then!($($args)*
+            args_get(a: i32, b: i32) -> i32;
+            args_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
+            environ_get(a: i32, b: i32) -> i32;
+            environ_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
+            clock_res_get(a: i32, b: i32) -> i32 | b: 8 / 8;
+            clock_time_get(a: i32, b: i64, c: i32) -> i32 | c: 8 / 8;
+            fd_advise(a: i32, b: i64, c: i64, d: i32) -> i32;
+            fd_allocate(a: i32, b: i64, c: i64) -> i32;
+            fd_close(a: i32) -> i32;
+            fd_datasync(a: i32) -> i32;
+            fd_fdstat_get(a: i32, b: i32) -> i32 | b: 24 / 8;
+            fd_fdstat_set_flags(a: i32, b: i32) -> i32;
+            fd_fdstat_set_rights(a: i32, b: i64, c: i64) -> i32;
+            fd_filestat_set_size(a: i32, b: i64) -> i32;
+            fd_filestat_set_times(a: i32, b: i64, c: i64, d: i32) -> i32;
+            fd_pread(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => read(a, e);
+            fd_prestat_get(a: i32, b: i32) -> i32 | b: 8 / 4;
+            fd_prestat_dir_name(a: i32, b: i32, c: i32) -> i32;
+            fd_pwrite(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => write(a, e);
+            fd_read(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => read(a, d);
+            fd_readdir(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
+            fd_renumber(a: i32, b: i32) -> i32;
+            fd_seek(a: i32, b: i64, c: i32, d: i32) -> i32 | d: 8 / 8;
+            fd_sync(a: i32) -> i32;
+            fd_tell(a: i32, b: i32) -> i32 | b: 8 / 8;
+            fd_write(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => write(a, d);
+            path_create_directory(a: i32, b: i32, c: i32) -> i32;
+            path_filestat_set_times(a: i32, b: i32, c: i32, d: i32, e: i64, f: i64, g: i32) -> i32;
+            path_link(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32, g: i32) -> i32;
+            path_open(a: i32, b: i32, c: i32, d: i32, e: i32, f: i64, g: i64, h: i32, i: i32) -> i32 | i: 4 / 4;
+            path_readlink(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | f: 4 / 4;
+            path_remove_directory(a: i32, b: i32, c: i32) -> i32;
+            path_rename(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32;
+            path_symlink(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32;
+            path_unlink_file(a: i32, b: i32, c: i32) -> i32;
+            poll_oneoff(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4;
+            proc_exit(a: i32) -> ();
+            proc_raise(a: i32) -> i32;
+            sched_yield() -> i32;
+            random_get(a: i32, b: i32) -> i32;
+            sock_recv(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | e: 4 / 4, f: 2 / 2 => read(a, e);
+            sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4 => write(a, e);
+            sock_shutdown(a: i32, b: i32) -> i32;
+        )
+    };
+}
+pub(crate) use shared_functions;
 
 /// Whether a `=> read(fd, nbytes)` / `=> write(fd, nbytes)` function reads.
 macro_rules! reads {
@@ -83,13 +143,14 @@ macro_rules! reads {
         false
     };
 }
+pub(crate) use reads;
 
 /// Runs `call` with the calling guest's memory and the context: the memory
 /// bound to the functions' instance, else found by index when the context is
 /// bound to the module, else by name. A guest without a `memory` export, or
 /// whose memory is shared, traps.
 #[inline(always)]
-fn with_memory<T: 'static, R>(
+pub(crate) fn with_memory<T: 'static, R>(
     caller: &mut Caller<'_, T>,
     bound: &Bound,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx,
@@ -145,6 +206,16 @@ pub fn instantiate_bound<T: 'static>(
     let imported: Vec<&str> =
         module.imports().filter(|import| import.module() == crate::MODULE_NAME).map(|import| import.name()).collect();
     link(&mut own, get_ctx, Some(Arc::clone(&memory)), &|name| imported.contains(&name))?;
+    // Snapshot 0's, when the linker has them (`crate::add_wasi_unstable_to_linker`).
+    let unstable: Vec<&str> = module
+        .imports()
+        .filter(|import| import.module() == crate::snapshot0::MODULE_NAME)
+        .map(|import| import.name())
+        .filter(|name| own.get(&mut store, crate::snapshot0::MODULE_NAME, name).is_ok())
+        .collect();
+    if !unstable.is_empty() {
+        crate::snapshot0::link(&mut own, get_ctx, Some(Arc::clone(&memory)), &|name| unstable.contains(&name))?;
+    }
     let instance = own.instantiate(&mut store, module)?;
     if let Some(exported) = instance.get_memory(&mut store, "memory") {
         let _ = memory.set(exported);
@@ -160,51 +231,9 @@ fn link<T: 'static>(
     bound: Bound,
     wanted: &dyn Fn(&str) -> bool,
 ) -> wasmtime::Result<()> {
-    link!(linker, get_ctx, bound, wanted,
-        args_get(a: i32, b: i32) -> i32;
-        args_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
-        environ_get(a: i32, b: i32) -> i32;
-        environ_sizes_get(a: i32, b: i32) -> i32 | a: 4 / 4, b: 4 / 4;
-        clock_res_get(a: i32, b: i32) -> i32 | b: 8 / 8;
-        clock_time_get(a: i32, b: i64, c: i32) -> i32 | c: 8 / 8;
-        fd_advise(a: i32, b: i64, c: i64, d: i32) -> i32;
-        fd_allocate(a: i32, b: i64, c: i64) -> i32;
-        fd_close(a: i32) -> i32;
-        fd_datasync(a: i32) -> i32;
-        fd_fdstat_get(a: i32, b: i32) -> i32 | b: 24 / 8;
-        fd_fdstat_set_flags(a: i32, b: i32) -> i32;
-        fd_fdstat_set_rights(a: i32, b: i64, c: i64) -> i32;
-        fd_filestat_set_size(a: i32, b: i64) -> i32;
-        fd_filestat_set_times(a: i32, b: i64, c: i64, d: i32) -> i32;
-        fd_pread(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => read(a, e);
-        fd_prestat_get(a: i32, b: i32) -> i32 | b: 8 / 4;
-        fd_prestat_dir_name(a: i32, b: i32, c: i32) -> i32;
-        fd_pwrite(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4 => write(a, e);
-        fd_read(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => read(a, d);
-        fd_readdir(a: i32, b: i32, c: i32, d: i64, e: i32) -> i32 | e: 4 / 4;
-        fd_renumber(a: i32, b: i32) -> i32;
-        fd_seek(a: i32, b: i64, c: i32, d: i32) -> i32 | d: 8 / 8;
-        fd_sync(a: i32) -> i32;
-        fd_tell(a: i32, b: i32) -> i32 | b: 8 / 8;
-        fd_write(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4 => write(a, d);
-        path_create_directory(a: i32, b: i32, c: i32) -> i32;
-        path_filestat_set_times(a: i32, b: i32, c: i32, d: i32, e: i64, f: i64, g: i32) -> i32;
-        path_link(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32, g: i32) -> i32;
-        path_open(a: i32, b: i32, c: i32, d: i32, e: i32, f: i64, g: i64, h: i32, i: i32) -> i32 | i: 4 / 4;
-        path_readlink(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | f: 4 / 4;
-        path_remove_directory(a: i32, b: i32, c: i32) -> i32;
-        path_rename(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32;
-        path_symlink(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32;
-        path_unlink_file(a: i32, b: i32, c: i32) -> i32;
-        poll_oneoff(a: i32, b: i32, c: i32, d: i32) -> i32 | d: 4 / 4;
-        proc_exit(a: i32) -> ();
-        proc_raise(a: i32) -> i32;
-        sched_yield() -> i32;
-        random_get(a: i32, b: i32) -> i32;
+    shared_functions!(link_functions!(linker, get_ctx, bound, wanted, crate::MODULE_NAME, abi;));
+    link_functions!(linker, get_ctx, bound, wanted, crate::MODULE_NAME, abi;
         sock_accept(a: i32, b: i32, c: i32) -> i32 | c: 4 / 4;
-        sock_recv(a: i32, b: i32, c: i32, d: i32, e: i32, f: i32) -> i32 | e: 4 / 4, f: 2 / 2 => read(a, e);
-        sock_send(a: i32, b: i32, c: i32, d: i32, e: i32) -> i32 | e: 4 / 4 => write(a, e);
-        sock_shutdown(a: i32, b: i32) -> i32;
     );
     let fd_bound = bound.clone();
     if wanted("fd_filestat_get") {
@@ -264,7 +293,7 @@ fn link<T: 'static>(
 
 /// How a host call ended, for the stats: an errno other than success is a
 /// failure; a trap or proc_exit is neither failure nor success.
-trait CallOutcome {
+pub(crate) trait CallOutcome {
     fn failed(&self) -> bool;
     fn succeeded(&self) -> bool;
 }
@@ -294,7 +323,7 @@ impl CallOutcome for wasmtime::Result<()> {
 /// keeps its state in the context, so that the call inlines into its
 /// trampoline as it would without it.
 #[inline(always)]
-fn accounted<R: CallOutcome>(
+pub(crate) fn accounted<R: CallOutcome>(
     memory: &mut GuestMemory<'_>,
     ctx: &mut WasiCtx,
     index: usize,
@@ -351,7 +380,7 @@ mod counted {
 /// into the errno the guest gets, through `crate::error`'s one mapping
 /// (EINVAL for an undefined value). Any other error (a trap, proc_exit) is
 /// left as it is.
-trait GuestValueErrors {
+pub(crate) trait GuestValueErrors {
     fn guest_value_errors_as_errno(self) -> Self;
 }
 
@@ -423,7 +452,7 @@ fn return_filestat(memory: &mut GuestMemory<'_>, buf: i32, result: Result<Filest
 
 /// EFAULT if `size` bytes at `ptr` are not all in guest memory, EINVAL if
 /// `ptr` is not a multiple of `align`.
-fn check_result_ptr(memory: &GuestMemory<'_>, ptr: i32, size: u32, align: u32) -> Result<(), Errno> {
+pub(crate) fn check_result_ptr(memory: &GuestMemory<'_>, ptr: i32, size: u32, align: u32) -> Result<(), Errno> {
     let ptr = ptr as u32;
     if u64::from(ptr) + u64::from(size) > memory_len(memory) as u64 {
         return Err(Errno::Fault);

@@ -260,6 +260,33 @@ impl FdTable {
     }
 
     /// Whether the next [`FdTable::push`] would fail with EMFILE.
+    /// The preopened directory a guest path such as `file://`'s is beneath,
+    /// as wasi-libc picks one: the preopen whose name is the longest whole-
+    /// component prefix of `path` (`/` and `.` match everything, `.` only
+    /// relative paths): its descriptor and the rest of `path` without leading
+    /// slashes.
+    pub fn preopen_for<'p>(&self, path: &'p str) -> Option<(u32, &'p str)> {
+        let mut best: Option<(u32, usize, &'p str)> = None;
+        for (fd, slot) in self.slots.iter().enumerate() {
+            let Some(Descriptor::Dir(dir)) = slot.desc.get() else { continue };
+            let Some(name) = dir.preopen.as_deref() else { continue };
+            let name = name.trim_end_matches('/');
+            let rest = if name.is_empty() {
+                path.strip_prefix('/')
+            } else if name == "." {
+                (!path.starts_with('/')).then_some(path)
+            } else {
+                path.strip_prefix(name).filter(|rest| rest.is_empty() || rest.starts_with('/'))
+            };
+            if let Some(rest) = rest
+                && best.is_none_or(|(_, len, _)| name.len() >= len)
+            {
+                best = Some((fd as u32, name.len(), rest.trim_start_matches('/')));
+            }
+        }
+        best.map(|(fd, _, rest)| (fd, rest))
+    }
+
     pub fn is_full(&self) -> bool {
         self.open >= self.max_fds
     }

@@ -209,3 +209,119 @@ fn a_wrong_signature_does_not_link() {
     let err = linker.instantiate(&mut store, &module).expect_err("must not link");
     assert!(format!("{err:#}").contains("fd_write"), "{err:#}");
 }
+
+/// Snapshot 0 (`wasi_unstable`): the layouts and numbering its public witx
+/// fixes, where they differ from preview1's (whence, filestat, the clock
+/// subscription) and where they do not (dirent, event, errnos).
+mod snapshot0 {
+    use capwasi::snapshot0::bindings::types::*;
+
+    use super::size;
+
+    #[test]
+    fn record_sizes_match_snapshot0() {
+        assert_eq!(size::<Iovec>(), 8);
+        assert_eq!(size::<Ciovec>(), 8);
+        assert_eq!(size::<Dirent>(), 24);
+        assert_eq!(size::<Fdstat>(), 24);
+        assert_eq!(size::<Filestat>(), 56);
+        assert_eq!(size::<EventFdReadwrite>(), 16);
+        assert_eq!(size::<Event>(), 32);
+        assert_eq!(size::<SubscriptionClock>(), 40);
+        assert_eq!(size::<SubscriptionFdReadwrite>(), 4);
+        assert_eq!(size::<SubscriptionU>(), 48);
+        assert_eq!(size::<Subscription>(), 56);
+        assert_eq!(size::<Prestat>(), 8);
+        assert_eq!(size::<Linkcount>(), 4);
+        assert_eq!(size::<Whence>(), 1);
+    }
+
+    #[test]
+    fn record_offsets_match_snapshot0() {
+        assert_eq!(
+            [
+                Filestat::offset_of_dev(),
+                Filestat::offset_of_ino(),
+                Filestat::offset_of_filetype(),
+                Filestat::offset_of_nlink(),
+                Filestat::offset_of_size(),
+                Filestat::offset_of_atim(),
+                Filestat::offset_of_mtim(),
+                Filestat::offset_of_ctim()
+            ],
+            [0, 8, 16, 20, 24, 32, 40, 48]
+        );
+        assert_eq!(
+            [
+                SubscriptionClock::offset_of_identifier(),
+                SubscriptionClock::offset_of_id(),
+                SubscriptionClock::offset_of_timeout(),
+                SubscriptionClock::offset_of_precision(),
+                SubscriptionClock::offset_of_flags()
+            ],
+            [0, 8, 16, 24, 32]
+        );
+        assert_eq!((Subscription::offset_of_userdata(), Subscription::offset_of_u()), (0, 8));
+        assert_eq!(
+            [
+                Dirent::offset_of_d_next(),
+                Dirent::offset_of_d_ino(),
+                Dirent::offset_of_d_namlen(),
+                Dirent::offset_of_d_type()
+            ],
+            [0, 8, 16, 20]
+        );
+        assert_eq!(
+            [
+                Event::offset_of_userdata(),
+                Event::offset_of_error(),
+                Event::offset_of_type_(),
+                Event::offset_of_fd_readwrite()
+            ],
+            [0, 8, 10, 16]
+        );
+    }
+
+    #[test]
+    fn whence_is_numbered_cur_end_set() {
+        assert_eq!([Whence::Cur as u8, Whence::End as u8, Whence::Set as u8], [0, 1, 2]);
+    }
+
+    #[test]
+    fn errnos_and_flags_are_numbered_as_in_preview1() {
+        use capwasi::bindings::types as p1;
+        for n in 0..=76u16 {
+            let (s0, p1) = (Errno::try_from(n).unwrap(), p1::Errno::try_from(n).unwrap());
+            assert_eq!(format!("{s0:?}"), format!("{p1:?}"), "errno {n}");
+        }
+        assert!(Errno::try_from(77u16).is_err());
+        assert_eq!(Rights::all().bits(), (1 << 29) - 1, "SOCK_SHUTDOWN is the last right; no SOCK_ACCEPT");
+        assert_eq!(Rights::all().bits() | p1::Rights::SOCK_ACCEPT.bits(), p1::Rights::all().bits());
+        assert_eq!(Oflags::all().bits(), p1::Oflags::all().bits());
+        assert_eq!(Fdflags::all().bits(), p1::Fdflags::all().bits());
+        assert_eq!(Clockid::ThreadCputimeId as u32, 3);
+        assert_eq!(Signal::Sys as u8, 30);
+    }
+
+    /// The 45 functions of snapshot 0 (preview1's less sock_accept), with
+    /// their exact wasm signatures.
+    #[test]
+    fn every_snapshot0_function_links_with_its_exact_signature() {
+        let imports: String = super::ALL_IMPORTS
+            .iter()
+            .filter(|(name, _)| *name != "sock_accept")
+            .map(|(name, sig)| format!("(import \"wasi_unstable\" \"{name}\" (func {sig}))\n"))
+            .collect();
+        let wat = format!("(module {imports} (memory (export \"memory\") 1))");
+        let engine = wasmtime::Engine::default();
+        let module = wasmtime::Module::new(&engine, wat).expect("module parses");
+        assert_eq!(module.imports().len(), 45);
+        let mut linker: wasmtime::Linker<capwasi::WasiCtx> = wasmtime::Linker::new(&engine);
+        capwasi::add_wasi_unstable_to_linker(&mut linker, |ctx| ctx).unwrap();
+        let mut store = wasmtime::Store::new(&engine, capwasi::WasiCtx::builder().build().unwrap());
+        linker.instantiate(&mut store, &module).expect("every import links");
+        let accept = r#"(module (import "wasi_unstable" "sock_accept" (func (param i32 i32 i32) (result i32))))"#;
+        let module = wasmtime::Module::new(&engine, accept).unwrap();
+        assert!(linker.instantiate(&mut store, &module).is_err(), "snapshot 0 has no sock_accept");
+    }
+}

@@ -41,6 +41,8 @@ pub struct RunConfig {
     /// Where each limit was set, for the line that names it when it trips.
     pub origins: LimitOrigins,
     pub trap_unknown_imports: bool,
+    /// The URLs a Dagger or CommonWA guest may open (`[urls]` of `--policy`).
+    pub url_policy: capwasi::url_abi::UrlPolicy,
     /// Where the run's stats go (none: not counted).
     pub stats: Vec<StatsOutput>,
     /// The compile cache and whether precompiled modules may run.
@@ -116,6 +118,7 @@ impl RunConfig {
             limits: policy.limits.to_limits(),
             origins,
             trap_unknown_imports: flags.trap_unknown_imports,
+            url_policy: policy.urls.to_url_policy(),
             stats: flags.stats,
             load: LoadOptions {
                 cache_dir: if flags.no_cache { None } else { default_cache_dir() },

@@ -35,6 +35,7 @@ Exit status:
   137   the guest trapped after --max-memory refused it memory (128 + SIGKILL,
         as after the kernel's out-of-memory killer)
   138   the guest trapped after --max-fds refused it a descriptor
+  77    a Dagger or CommonWA guest opened a URL its policy forbids
   2     a usage error on the command line or in a --policy file
 Past --max-memory or --max-fds the guest's request fails (memory.grow and
 table.grow return -1, EMFILE) and the guest decides: a guest that exits keeps

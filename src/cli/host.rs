@@ -18,9 +18,11 @@ pub fn wasi(host: &mut Host) -> &mut WasiCtx {
     &mut host.wasi
 }
 
-/// A linker with every preview1 function.
+/// A linker with every preview1, snapshot-0 (`wasi_unstable`), Dagger and CommonWA function.
 pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<Host>> {
     let mut linker = Linker::new(engine);
     capwasi::add_to_linker(&mut linker, wasi)?;
+    capwasi::add_wasi_unstable_to_linker(&mut linker, wasi)?;
+    capwasi::url_abi::add_to_linker(&mut linker, wasi)?;
     Ok(linker)
 }

@@ -171,6 +171,10 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
             eprintln_lossy!("capwasi: fuel exhausted after {budget} instructions ({})", origins.fuel);
             ExitCode::from(EXIT_FUEL)
         }
+        run::Outcome::Forbidden(forbidden) => {
+            eprintln_lossy!("capwasi: {forbidden}");
+            ExitCode::from(capwasi::url_abi::FORBIDDEN_EXIT_STATUS as u8)
+        }
         run::Outcome::TimedOut(limit) => {
             let limit = capwasi::limits::format_duration(*limit);
             eprintln_lossy!("capwasi: timed out after {limit} ({})", origins.timeout);

@@ -29,7 +29,15 @@
 //! max_memory = "256M"       # K, M, G, or a byte count
 //! max_fds = 64
 //! max_wasm_stack = "8M"
+//!
+//! [urls]                    # what Dagger and CommonWA guests may open (capwasi::url_abi)
+//! allow = ['^http://127\.0\.0\.1:8080/']
+//! disallow = ['^file://']
 //! ```
+//!
+//! A file in Olin's policy format (`allow ( ... )`, `disallow ( ... )`,
+//! `ram-page-limit N`, `gas-limit N`, `##` comments) is read too: its patterns
+//! become `[urls]`, its page limit `max_memory` and its gas limit `fuel`.
 //!
 //! Every key is optional; an unknown key, a value of the wrong type, a bad
 //! unit and a `host` that is not a directory are errors naming the file, the
@@ -74,6 +82,57 @@ pub struct Policy {
     pub sockets: Sockets,
     #[serde(default, skip_serializing_if = "PolicyLimits::is_empty")]
     pub limits: PolicyLimits,
+    #[serde(default, skip_serializing_if = "Urls::is_empty")]
+    pub urls: Urls,
+}
+
+/// `[urls]`: the URLs a Dagger or CommonWA guest may open, as regular
+/// expressions (`capwasi::url_abi::policy`: an allow match wins; else a
+/// disallow match, or any allow list, forbids).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Urls {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disallow: Vec<String>,
+}
+
+impl Urls {
+    fn is_empty(&self) -> bool {
+        self.allow.is_empty() && self.disallow.is_empty()
+    }
+
+    /// The policy to run with; the patterns were checked when the file was loaded.
+    pub fn to_url_policy(&self) -> capwasi::url_abi::UrlPolicy {
+        capwasi::url_abi::UrlPolicy::new(&self.allow, &self.disallow).unwrap_or_default()
+    }
+}
+
+/// Whether `text` is in Olin's policy format (`allow (`, `disallow (`,
+/// `ram-page-limit N`, `gas-limit N`, `##` comments) rather than TOML: its
+/// first line that is not blank or a comment starts with one of those keys,
+/// without TOML's `=`.
+fn is_olin_policy(text: &str) -> bool {
+    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) else {
+        return false;
+    };
+    let mut words = line.split_whitespace();
+    let key = words.next().unwrap_or_default();
+    ["allow", "disallow", "ram-page-limit", "gas-limit"].contains(&key) && words.next() != Some("=")
+}
+
+/// An Olin policy as capwasi's: its URL patterns, `ram-page-limit` pages of
+/// 64 KiB as `max_memory`, `gas-limit` as `fuel`.
+fn from_olin(olin: capwasi::url_abi::OlinPolicy) -> Result<Policy, String> {
+    let mut policy = Policy::default();
+    policy.limits.max_memory = olin.max_memory().map(Size);
+    policy.limits.fuel = match olin.gas_limit {
+        Some(0) => return Err("gas-limit 0 allows no instruction at all".into()),
+        gas => gas.map(Fuel),
+    };
+    policy.urls = Urls { allow: olin.allow, disallow: olin.disallow };
+    Ok(policy)
 }
 
 /// One `[[dir]]`: a host directory handed to the guest.
@@ -307,7 +366,16 @@ impl Policy {
             };
             ConfigError(format!("--policy {shown}: cannot read it: {why}"))
         })?;
-        let mut policy: Policy = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        let mut policy: Policy = if is_olin_policy(&text) {
+            capwasi::url_abi::parse_olin(&text)
+                .and_then(from_olin)
+                .map_err(|why| ConfigError(format!("--policy {shown} (an Olin policy): {why}")))?
+        } else {
+            toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?
+        };
+        if let Err(why) = capwasi::url_abi::UrlPolicy::new(&policy.urls.allow, &policy.urls.disallow) {
+            return Err(ConfigError(format!("--policy {shown}: urls: {why}")));
+        }
         let at = |span: std::ops::Range<usize>, key: &str, why: String| {
             ConfigError(format!("{shown}:{}: {key}: {why}", line_of(&text, span.start)))
         };

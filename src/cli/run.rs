@@ -25,6 +25,8 @@ pub enum Outcome {
     OutOfFuel(u64),
     /// The guest ran past its timeout (this one).
     TimedOut(Duration),
+    /// A Dagger or CommonWA guest opened a URL its policy forbids.
+    Forbidden(capwasi::url_abi::ForbiddenUrl),
 }
 
 /// A run that ended: how, the lines naming a limit the guest ran into before
@@ -82,6 +84,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         .inherit_stdio()
         .args(config.args.iter())
         .max_open_fds(config.limits.fd_limit())
+        .url_policy(config.url_policy.clone())
         .stats(!config.stats.is_empty());
     for (key, value) in &config.env {
         builder.env(key, value);
@@ -107,6 +110,15 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
 
     let mut store = Store::new(&engine, Host { wasi });
     let mut linker = host::linker(&engine)?;
+    let abis = capwasi::url_abi::abi_of(&module);
+    if abis.len() > 1 {
+        let names: Vec<&str> = abis.iter().map(|abi| abi.name()).collect();
+        bail!(
+            "'{}' imports the system calls of more than one ABI ({}); capwasi runs a module with one of them",
+            config.module.display(),
+            names.join(" and ")
+        );
+    }
     if config.trap_unknown_imports {
         linker.define_unknown_imports_as_traps(&module)?;
     } else {
@@ -135,6 +147,8 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         Err(e) => {
             if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
                 Outcome::Exited(*code)
+            } else if let Some(forbidden) = e.downcast_ref::<capwasi::url_abi::ForbiddenUrl>() {
+                Outcome::Forbidden(forbidden.clone())
             } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
                 Outcome::TimedOut(timed_out.limit)
             } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
@@ -264,7 +278,7 @@ fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module
         return Ok(());
     }
     bail!(
-        "'{}' imports {}, which capwasi does not provide (it provides wasi_snapshot_preview1); \
+        "'{}' imports {}, which capwasi does not provide (it provides wasi_snapshot_preview1, wasi_unstable, dagger and cwa); \
          rebuild the module for wasm32-wasip1, or pass --trap-unknown-imports to run it anyway",
         path.display(),
         missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")

@@ -37,13 +37,52 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: Iovec
     let deadline = ctx.deadline.as_ref();
     let desc = ctx.table.get_mut(fd.into())?;
     let buf = first_nonempty(mem, iovs)?;
-    read_into(mem, buf, |bytes| match desc {
+    read_into(mem, buf, |bytes| read_desc(desc, bytes, deadline))
+}
+
+/// One read from `desc` into `bytes`, as fd_read makes it.
+fn read_desc(
+    desc: &mut Descriptor,
+    bytes: &mut [u8],
+    deadline: Option<&crate::limits::Deadline>,
+) -> Result<usize, Error> {
+    match desc {
         Descriptor::Input(stream) => Ok(stream.read(bytes, deadline)?),
         Descriptor::File(file) => Ok(file.read_within(bytes, deadline)?),
         Descriptor::Socket(socket) => Ok(socket.recv(bytes, false, false, deadline)?),
         Descriptor::Dir(_) => Err(Errno::Isdir.into()),
         Descriptor::Output(_) => Err(Errno::Badf.into()),
-    })
+    }
+}
+
+/// fd_read of descriptor `fd` into a host slice (of guest memory), for the
+/// URL ABIs (`crate::url_abi`): the same errnos.
+pub(crate) fn read_fd(ctx: &mut WasiCtx, fd: u32, bytes: &mut [u8]) -> Result<usize, Error> {
+    if ctx.table.is_untyped(fd) {
+        return ctx.table.read_untyped(fd, |file| rustix::io::read(file, bytes));
+    }
+    let deadline = ctx.deadline.as_ref();
+    read_desc(ctx.table.get_mut(fd)?, bytes, deadline)
+}
+
+/// fd_write of `slices` to descriptor `fd`, for the URL ABIs: the same errnos.
+pub(crate) fn write_fd(ctx: &mut WasiCtx, fd: u32, slices: &[IoSlice<'_>]) -> Result<usize, Error> {
+    let deadline = ctx.deadline.as_ref();
+    write_desc(ctx.table.get_mut(fd)?, slices, deadline)
+}
+
+/// One write of `slices` to `desc`, as fd_write makes it.
+fn write_desc(
+    desc: &mut Descriptor,
+    slices: &[IoSlice<'_>],
+    deadline: Option<&crate::limits::Deadline>,
+) -> Result<usize, Error> {
+    match desc {
+        Descriptor::Output(stream) => Ok(stream.write_vectored(slices, deadline)?),
+        Descriptor::File(file) => Ok(file.write_within(slices, deadline)?),
+        Descriptor::Socket(socket) => Ok(socket.send(slices, deadline)?),
+        Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
+    }
 }
 
 /// Reads from `fd` at `offset` into `iovs` without moving the file position.
@@ -81,12 +120,7 @@ pub fn fd_pread(
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: Fd, iovs: CiovecArray) -> Result<Size, Error> {
     let deadline = ctx.deadline.as_ref();
     let desc = ctx.table.get_mut(fd.into())?;
-    with_slices(mem, iovs, |slices| match desc {
-        Descriptor::Output(stream) => Ok(stream.write_vectored(slices, deadline)?),
-        Descriptor::File(file) => Ok(file.write_within(slices, deadline)?),
-        Descriptor::Socket(socket) => Ok(socket.send(slices, deadline)?),
-        Descriptor::Input(_) | Descriptor::Dir(_) => Err(Errno::Badf.into()),
-    })
+    with_slices(mem, iovs, |slices| write_desc(desc, slices, deadline))
 }
 
 /// Writes `iovs` to `fd` at `offset` without moving the file position.

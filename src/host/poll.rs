@@ -79,6 +79,23 @@ pub fn poll_oneoff(
     out: GuestPtr<Event>,
     nsubscriptions: Size,
 ) -> Result<Size, Error> {
+    let subs = (in_.offset(), SUBSCRIPTION_SIZE);
+    poll_subscriptions(ctx, mem, subs, out, nsubscriptions, |mem, i| Ok(mem.read(in_.add(i)?)?))
+}
+
+/// poll_oneoff over subscriptions of another ABI's layout (snapshot 0's are 56
+/// bytes): `in_` is their offset and size in guest memory, and `read` decodes
+/// the `i`th into preview1's `Subscription`. The checks, the wait and the
+/// events are [`poll_oneoff`]'s; the subscriptions' bounds are checked before
+/// `read` is called.
+pub(crate) fn poll_subscriptions(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    (in_, subscription_size): (u32, u32),
+    out: GuestPtr<Event>,
+    nsubscriptions: Size,
+    read: impl Fn(&GuestMemory<'_>, u32) -> Result<Subscription, Error>,
+) -> Result<Size, Error> {
     if nsubscriptions == 0 || nsubscriptions > MAX_SUBSCRIPTIONS {
         return Err(Errno::Inval.into());
     }
@@ -86,10 +103,10 @@ pub fn poll_oneoff(
         return Err(Errno::Inval.into());
     }
     mem.as_slice(GuestPtr::new((out.offset(), nsubscriptions * EVENT_SIZE)))?;
-    mem.as_slice(GuestPtr::new((in_.offset(), nsubscriptions * SUBSCRIPTION_SIZE)))?;
+    mem.as_slice(GuestPtr::new((in_, nsubscriptions * subscription_size)))?;
     let mut subs = Vec::with_capacity(nsubscriptions as usize);
-    for sub in in_.as_array(nsubscriptions).iter() {
-        subs.push(mem.read(sub?)?);
+    for i in 0..nsubscriptions {
+        subs.push(read(mem, i)?);
     }
 
     let events = wait(ctx, &subs)?;

@@ -1,0 +1,378 @@
+//! Dagger and CommonWA: the system-call ABIs of two of capwasi's seeds, where a
+//! guest opens resources named by URLs, served by the one preview1 host.
+//!
+//! Both ABIs live on the same [`WasiCtx`] as preview1: every resource a guest
+//! opens is a descriptor in its one descriptor table (the lowest free number,
+//! counted against `max_fds`), files are opened beneath its preopens by cap-std
+//! exactly as preview1 paths are (no escape; `::ro` preopens refuse writes,
+//! and these opens only read), and its limits apply. Dagger (import module
+//! `dagger`, [`dagger`]) hands the descriptor numbers to the guest; CommonWA
+//! (`cwa`, [`cwa`]) hands out random handle numbers that map to descriptors,
+//! so no handle can be guessed from another. Both answer to `env` too, told
+//! apart by their function names (Dagger's `open`/`close`/`read`/`write`/
+//! `flush`, CommonWA's others), which [`abi_of`] reads from a module's imports.
+//!
+//! URL schemes (`scheme://rest`):
+//!
+//! ```text
+//! stdin:// stdout:// stderr://   the guest's standard streams (descriptors 0, 1, 2)
+//! file:///path                   read-only, beneath the preopen whose guest name is
+//!                                the longest prefix of /path (as wasi-libc picks one);
+//!                                the path is taken as written (no %-decoding)
+//! log://?prefix=P                each write is one line on stderr: "NAME: P: text",
+//!                                NAME being the guest's argv[0]
+//! http://host[:port]/...         a TCP connection to host:port (80 by default): the
+//!                                guest writes a raw HTTP/1.1 request, reads the raw
+//!                                response (flush has nothing left to send)
+//! random:// zero:// null://      CommonWA only: random bytes, zero bytes, a sink that
+//!                                reads as end of file
+//! ```
+//!
+//! Every URL of a scheme capwasi serves is checked against the context's
+//! [`UrlPolicy`] before anything is opened; a forbidden one ends the run with
+//! [`ForbiddenUrl`]. `https://`
+//! is refused as an unknown scheme: it would need a TLS client (rustls), which
+//! capwasi does not carry.
+
+pub mod cwa;
+pub mod dagger;
+pub mod policy;
+
+use std::collections::HashMap;
+use std::io::IoSlice;
+
+use wasmtime::Linker;
+use wiggle::{GuestMemory, GuestPtr};
+
+use crate::bindings::types::Fdflags;
+use crate::ctx::WasiCtx;
+use crate::error::{Errno, Error};
+use crate::fs::{Access, OpenSpec, Opened, open_at};
+use crate::stdio::{InputSource, InputStream, OutputSink, OutputStream};
+use crate::table::{Descriptor, Untyped};
+pub use policy::{FORBIDDEN_EXIT_STATUS, ForbiddenUrl, OlinPolicy, UrlPolicy, parse_olin};
+
+/// The system-call ABI a module's imports use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abi {
+    /// `wasi_snapshot_preview1` and/or `wasi_unstable`.
+    Wasi,
+    /// Dagger (`dagger`, or `env` with Dagger's names).
+    Dagger,
+    /// CommonWA (`cwa`, or `env` with CommonWA's names).
+    CommonWa,
+}
+
+impl Abi {
+    /// The ABI's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Abi::Wasi => "WASI",
+            Abi::Dagger => "Dagger",
+            Abi::CommonWa => "CommonWA",
+        }
+    }
+}
+
+/// The ABIs `module` imports from (`env` imports that are neither Dagger's
+/// nor CommonWA's names count for none), in this order: WASI, Dagger,
+/// CommonWA. A module that imports from more than one of them is refused
+/// by `capwasi run`.
+pub fn abi_of(module: &wasmtime::Module) -> Vec<Abi> {
+    let mut found = Vec::new();
+    for import in module.imports() {
+        let abi = match (import.module(), import.name()) {
+            (crate::MODULE_NAME | crate::snapshot0::MODULE_NAME, _) => Abi::Wasi,
+            ("dagger", _) => Abi::Dagger,
+            ("cwa", _) => Abi::CommonWa,
+            ("env", name) if dagger::FUNCTIONS.contains(&name) => Abi::Dagger,
+            ("env", name) if cwa::FUNCTIONS.contains(&name) => Abi::CommonWa,
+            _ => continue,
+        };
+        if !found.contains(&abi) {
+            found.push(abi);
+        }
+    }
+    found.sort_by_key(|abi| *abi as u8);
+    found
+}
+
+/// Adds the Dagger and CommonWA functions to `linker` (under `dagger`, `cwa`
+/// and `env`), over the [`WasiCtx`] `get_ctx` finds.
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+) -> wasmtime::Result<()> {
+    for module in ["dagger", "env"] {
+        dagger::add_to_linker(linker, module, get_ctx)?;
+    }
+    for module in ["cwa", "env"] {
+        cwa::add_to_linker(linker, module, get_ctx)?;
+    }
+    Ok(())
+}
+
+/// The URL state of a context: its policy, CommonWA's handles and the
+/// descriptors whose reads and writes the host handles itself.
+#[derive(Default)]
+pub(crate) struct UrlState {
+    pub(crate) policy: UrlPolicy,
+    /// CommonWA handle -> descriptor.
+    pub(crate) handles: HashMap<i32, u32>,
+    /// Descriptors of `log://` and `null://` resources. Each holds a
+    /// discarding stream in the table, where it takes its number and counts
+    /// against the descriptor limit.
+    special: HashMap<u32, Special>,
+}
+
+impl UrlState {
+    pub(crate) fn new(policy: UrlPolicy) -> Self {
+        UrlState { policy, ..UrlState::default() }
+    }
+}
+
+enum Special {
+    Log { prefix: String },
+    Null,
+}
+
+/// Why a URL did not open.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    /// Not `scheme://...`, or its bytes are not in memory or not UTF-8.
+    BadUrl,
+    /// The scheme is not one this ABI serves.
+    UnknownScheme,
+    /// Opening what it names failed (a missing file, an escape, a refused connection).
+    Failed(Error),
+    /// The policy forbids it: this ends the run.
+    Forbidden(ForbiddenUrl),
+}
+
+/// The URL at `ptr`/`len` in guest memory.
+pub(crate) fn guest_url(mem: &GuestMemory<'_>, ptr: i32, len: i32) -> Result<String, OpenError> {
+    let bytes = guest_bytes(mem, ptr, len).map_err(|_| OpenError::BadUrl)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| OpenError::BadUrl)
+}
+
+/// `len` bytes at `ptr` in guest memory; EFAULT if they are not all there.
+pub(crate) fn guest_bytes<'m>(mem: &'m GuestMemory<'_>, ptr: i32, len: i32) -> Result<&'m [u8], Error> {
+    mem.as_slice(GuestPtr::<[u8]>::new((ptr as u32, len as u32)))?.ok_or_else(crate::linker::shared_memory)
+}
+
+/// Opens `url` as a descriptor; `extra` allows CommonWA's `random`, `zero`
+/// and `null` schemes.
+pub(crate) fn open(ctx: &mut WasiCtx, url: &str, extra: bool) -> Result<u32, OpenError> {
+    let (scheme, rest) = url.split_once("://").ok_or(OpenError::BadUrl)?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
+        return Err(OpenError::BadUrl);
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    let known = ["stdin", "stdout", "stderr", "file", "log", "http"].contains(&scheme.as_str())
+        || (extra && ["random", "zero", "null"].contains(&scheme.as_str()));
+    if !known {
+        return Err(OpenError::UnknownScheme);
+    }
+    if !ctx.urls.policy.allows(url) {
+        return Err(OpenError::Forbidden(ForbiddenUrl { url: url.to_string() }));
+    }
+    let push = |ctx: &mut WasiCtx, desc: Descriptor| ctx.table.push(desc).map_err(OpenError::Failed);
+    match scheme.as_str() {
+        "stdin" => Ok(0),
+        "stdout" => Ok(1),
+        "stderr" => Ok(2),
+        "file" => open_file(ctx, rest),
+        "log" => {
+            let prefix = query_value(rest, "prefix").unwrap_or_default();
+            let fd = push(ctx, Descriptor::Output(OutputStream::from(OutputSink::Sink)))?;
+            ctx.urls.special.insert(fd, Special::Log { prefix });
+            Ok(fd)
+        }
+        "http" => {
+            ctx.table.check_room().map_err(OpenError::Failed)?;
+            let stream = connect(rest).map_err(|e| OpenError::Failed(e.into()))?;
+            let socket = crate::net::Socket::new(crate::net::SocketKind::TcpStream(stream))
+                .map_err(|e| OpenError::Failed(e.into()))?;
+            push(ctx, Descriptor::Socket(socket))
+        }
+        "random" if extra => {
+            let rng = <cap_rand::rngs::StdRng as cap_rand::SeedableRng>::from_rng(&mut ctx.random);
+            push(ctx, Descriptor::Input(InputStream::from(InputSource::Reader(Box::new(RandomReader(rng))))))
+        }
+        "zero" if extra => {
+            push(ctx, Descriptor::Input(InputStream::from(InputSource::Reader(Box::new(std::io::repeat(0))))))
+        }
+        "null" if extra => {
+            let fd = push(ctx, Descriptor::Output(OutputStream::from(OutputSink::Sink)))?;
+            ctx.urls.special.insert(fd, Special::Null);
+            Ok(fd)
+        }
+        _ => Err(OpenError::UnknownScheme),
+    }
+}
+
+/// `file:///path` (or `file://localhost/path`): `path` opened for reading
+/// beneath the preopen whose guest name is its longest prefix, by cap-std.
+fn open_file(ctx: &mut WasiCtx, rest: &str) -> Result<u32, OpenError> {
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let (fd, relative) = ctx.table.preopen_for(path).ok_or(OpenError::Failed(Errno::Notcapable.into()))?;
+    let Some(Descriptor::Dir(dir)) = ctx.table.get(fd).ok() else {
+        return Err(OpenError::Failed(Errno::Notcapable.into()));
+    };
+    let spec = OpenSpec { follow: true, read: true, ..OpenSpec::default() };
+    let read_only = dir.read_only;
+    let relative = if relative.is_empty() { "." } else { relative };
+    ctx.table.check_room().map_err(OpenError::Failed)?;
+    let opened = open_at(&dir.dir, relative, &spec).map_err(|e| OpenError::Failed(e.into()))?;
+    let desc = match opened {
+        Opened::File(file) => {
+            Descriptor::opened_file(file, Access { read: true, write: false }, read_only, Fdflags::empty())
+        }
+        Opened::Either(file) => {
+            return ctx
+                .table
+                .push_untyped(Untyped { file, read_only, flags: Fdflags::empty() })
+                .map_err(OpenError::Failed);
+        }
+        Opened::Dir(_) => return Err(OpenError::Failed(Errno::Isdir.into())),
+    };
+    ctx.table.push(desc).map_err(OpenError::Failed)
+}
+
+/// Connects to `host[:port]` (port 80 by default), the authority of an
+/// `http://` URL's `rest`.
+fn connect(rest: &str) -> std::io::Result<std::net::TcpStream> {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "no host in the URL");
+    if authority.is_empty() {
+        return Err(bad());
+    }
+    let has_port = match authority.rfind(':') {
+        Some(colon) => !authority[colon..].contains(']'),
+        None => false,
+    };
+    if has_port { std::net::TcpStream::connect(authority) } else { std::net::TcpStream::connect((authority, 80)) }
+}
+
+/// The value of `key` in a URL's query (`...?key=value&...`), with `+` and
+/// `%XX` decoded.
+fn query_value(rest: &str, key: &str) -> Option<String> {
+    let query = rest.split_once('?')?.1.split('#').next()?;
+    let raw = query.split('&').find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))?;
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex: Vec<u8> = bytes.clone().take(2).collect();
+                match std::str::from_utf8(&hex).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) if hex.len() == 2 => {
+                        out.push(v);
+                        bytes.nth(1);
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Reads into `len` bytes at `ptr` from descriptor `fd`: the count, 0 at end of file.
+pub(crate) fn read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, ptr: i32, len: i32) -> Result<usize, Error> {
+    if let Some(special) = ctx.urls.special.get(&fd) {
+        return match special {
+            Special::Null => Ok(0),
+            Special::Log { .. } => Err(Errno::Badf.into()),
+        };
+    }
+    ctx.table.get(fd)?;
+    let bytes = mem.as_slice_mut(GuestPtr::<[u8]>::new((ptr as u32, len as u32)))?;
+    let bytes = bytes.ok_or_else(crate::linker::shared_memory)?;
+    let len = bytes.len().min(crate::host::io::MAX_RW);
+    crate::host::io::read_fd(ctx, fd, &mut bytes[..len])
+}
+
+/// Writes the `len` bytes at `ptr` to descriptor `fd`: the count written.
+pub(crate) fn write(ctx: &mut WasiCtx, mem: &GuestMemory<'_>, fd: u32, ptr: i32, len: i32) -> Result<usize, Error> {
+    let bytes = guest_bytes(mem, ptr, len)?;
+    let bytes = &bytes[..bytes.len().min(crate::host::io::MAX_RW)];
+    match ctx.urls.special.get(&fd) {
+        Some(Special::Null) => Ok(bytes.len()),
+        Some(Special::Log { prefix }) => {
+            let line = log_line(ctx, prefix, bytes);
+            write_all_stderr(ctx, &line)?;
+            Ok(bytes.len())
+        }
+        None => crate::host::io::write_fd(ctx, fd, &[IoSlice::new(bytes)]),
+    }
+}
+
+/// One log line: `NAME: PREFIX: text` (`NAME: text` without a prefix), the
+/// text's own trailing newline replaced by one.
+pub(crate) fn log_line(ctx: &WasiCtx, prefix: &str, text: &[u8]) -> Vec<u8> {
+    let name = ctx.args.bytes.split(|&b| b == 0).next().unwrap_or_default();
+    let text = text.strip_suffix(b"\n").unwrap_or(text);
+    let mut line = Vec::with_capacity(name.len() + prefix.len() + text.len() + 5);
+    line.extend_from_slice(name);
+    line.extend_from_slice(b": ");
+    if !prefix.is_empty() {
+        line.extend_from_slice(prefix.as_bytes());
+        line.extend_from_slice(b": ");
+    }
+    line.extend_from_slice(text);
+    line.push(b'\n');
+    line
+}
+
+/// Writes all of `bytes` to the guest's stderr (descriptor 2).
+pub(crate) fn write_all_stderr(ctx: &mut WasiCtx, mut bytes: &[u8]) -> Result<(), Error> {
+    while !bytes.is_empty() {
+        let n = crate::host::io::write_fd(ctx, 2, &[IoSlice::new(bytes)])?;
+        if n == 0 {
+            return Err(Errno::Io.into());
+        }
+        bytes = &bytes[n..];
+    }
+    Ok(())
+}
+
+/// Flushes descriptor `fd`: everything written has already gone to the host,
+/// so this checks that `fd` is open.
+pub(crate) fn flush(ctx: &mut WasiCtx, fd: u32) -> Result<(), Error> {
+    ctx.table.get(fd).map(|_| ())
+}
+
+/// Closes descriptor `fd`.
+pub(crate) fn close(ctx: &mut WasiCtx, fd: u32) -> Result<(), Error> {
+    ctx.table.remove(fd)?;
+    ctx.urls.special.remove(&fd);
+    Ok(())
+}
+
+/// `random://`: bytes from a generator seeded from the context's random source.
+struct RandomReader(cap_rand::rngs::StdRng);
+
+impl std::io::Read for RandomReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        cap_rand::RngCore::fill_bytes(&mut self.0, buf);
+        Ok(buf.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_decoded() {
+        assert_eq!(query_value("?prefix=a+b%21&x=1", "prefix").as_deref(), Some("a b!"));
+        assert_eq!(query_value("?x=1", "prefix"), None);
+        assert_eq!(query_value("", "prefix"), None);
+        assert_eq!(query_value("?prefix=100%", "prefix").as_deref(), Some("100%"));
+    }
+}

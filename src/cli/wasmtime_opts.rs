@@ -316,7 +316,7 @@ pub static OPTIONS: &[WasmtimeOption] = &[
         flags.max_memory = Some(number(value));
         Ok(())
     }),
-    refused(W, "max-table-elements", Number, "capwasi has no limit on table elements"),
+    refused(W, "max-table-elements", Number, "tables count toward `--max-memory N`, at 8 bytes an element"),
     refused(W, "max-instances", Number, "capwasi has no limit on instances"),
     refused(W, "max-tables", Number, "capwasi has no limit on tables"),
     refused(W, "max-memories", Number, "capwasi has no limit on memories"),

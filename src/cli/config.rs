@@ -1,66 +1,20 @@
-//! Turns the raw flags (and a `--policy` file) into what a run needs,
+//! Turns the raw flags (and a `--policy` file, and `-W`/`-S`) into what a run
+//! needs (`model::RunConfig`),
 //! resolving every choice the command line leaves open (guest names of
 //! `--dir`, `--env K` lookups), so it can be tested without wasm.
 
 use std::ffi::OsString;
-use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use capwasi::DirPerms;
-use capwasi::limits::{Limits, format_duration, format_size};
+use capwasi::limits::{format_duration, format_size};
 use toml::Spanned;
 
 use super::cache::{LoadOptions, default_cache_dir};
-use super::flags::{RunFlags, StatsOutput};
+use super::flags::RunFlags;
+use super::model::{ConfigError, LimitOrigins, Preopen, RunConfig, parse_tcplisten};
 use super::policy::{Dir, Fuel, Policy, Size, Timeout, WasmStack};
-
-/// One directory handed to the guest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Preopen {
-    /// Where it was given, for error messages (`--dir`, `--mapdir`, `[[dir]] in FILE`).
-    pub flag: String,
-    pub host: PathBuf,
-    pub guest: String,
-    pub perms: DirPerms,
-}
-
-/// Everything `capwasi run` needs.
-#[derive(Debug)]
-pub struct RunConfig {
-    pub module: PathBuf,
-    /// argv, argv[0] included.
-    pub args: Vec<String>,
-    pub env: Vec<(String, String)>,
-    pub preopens: Vec<Preopen>,
-    /// Host descriptors of inherited listening sockets (`--listenfd`), in order.
-    pub listen_fds: Vec<i32>,
-    /// Addresses to listen on (`--tcplisten`), in order.
-    pub tcplisten: Vec<SocketAddr>,
-    pub invoke: Option<String>,
-    pub limits: Limits,
-    /// Where each limit was set, for the line that names it when it trips.
-    pub origins: LimitOrigins,
-    pub trap_unknown_imports: bool,
-    /// Where the run's stats go (none: not counted).
-    pub stats: Vec<StatsOutput>,
-    /// The compile cache and whether precompiled modules may run.
-    pub load: LoadOptions,
-}
-
-/// How each limit was set, as the line naming it says: `--fuel 1000`, or
-/// `limits.fuel in p.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LimitOrigins {
-    pub fuel: String,
-    pub timeout: String,
-    pub max_memory: String,
-    pub max_fds: String,
-}
-
-/// A command-line value capwasi cannot use; the message says which and why.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+use super::wasmtime_opts::{Assign, Setting, assignments};
 
 impl RunConfig {
     /// Resolves `flags` (over the `--policy` file, if any), reading the host
@@ -134,7 +88,7 @@ pub fn resolve_policy(
     host_env: &impl Fn(&str) -> Option<String>,
 ) -> Result<(Policy, LimitOrigins), ConfigError> {
     let wasmtime_options: Vec<_> = flags.wasm.drain(..).chain(flags.wasi.drain(..)).flatten().collect();
-    super::wasmtime_opts::apply(&wasmtime_options, flags).map_err(ConfigError)?;
+    apply_wasmtime_options(&wasmtime_options, flags).map_err(ConfigError)?;
     let mut policy = match &flags.policy {
         Some(path) => Policy::load(path)?,
         None => Policy::default(),
@@ -219,15 +173,21 @@ pub fn resolve_policy(
     Ok((policy, origins))
 }
 
-/// `--tcplisten ADDR:PORT`: a socket address, or a host name and port that
-/// resolves (the first address is used).
-pub fn parse_tcplisten(spec: &str) -> Result<SocketAddr, ConfigError> {
-    if let Ok(addr) = spec.parse() {
-        return Ok(addr);
+/// Sets the flags wasmtime's `-W`/`-S` `settings` stand for, in order.
+pub fn apply_wasmtime_options(settings: &[Setting], flags: &mut RunFlags) -> Result<(), String> {
+    for assign in assignments(settings)? {
+        match assign {
+            Assign::Fuel(units) => flags.fuel = Some(units),
+            Assign::MaxWasmStack(bytes) => flags.max_wasm_stack = Some(bytes),
+            Assign::TrapUnknownImports(on) => flags.trap_unknown_imports = on,
+            Assign::MaxMemory(bytes) => flags.max_memory = Some(bytes),
+            Assign::Timeout(limit) => flags.timeout = Some(limit),
+            Assign::Listenfd(on) => flags.listenfd = on,
+            Assign::Tcplisten(spec) => flags.tcplisten.push(spec),
+            Assign::InheritEnv(on) => flags.inherit_env = on,
+        }
     }
-    let bad = |why: String| ConfigError(format!("--tcplisten {spec}: {why}; expected ADDR:PORT, e.g. 127.0.0.1:8080"));
-    let mut addrs = spec.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
-    addrs.next().ok_or_else(|| bad("the name has no address".into()))
+    Ok(())
 }
 
 /// The descriptors systemd-style socket activation passed: `LISTEN_FDS`
@@ -295,69 +255,54 @@ pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
     }
 }
 
-/// One warning line for each pair of preopens where one host directory is
-/// inside (or is) the other and only one of them is read-only: the guest can
-/// change through the read-write one what the read-only one shows. Host paths
-/// are compared after resolving symlinks; a directory that cannot be resolved
-/// is left out (opening it fails later, with its own message).
-pub fn overlap_warnings(preopens: &[Preopen]) -> Vec<String> {
-    let resolved: Vec<Option<PathBuf>> = preopens.iter().map(|p| std::fs::canonicalize(&p.host).ok()).collect();
-    let mut warnings = Vec::new();
-    for (i, a) in preopens.iter().enumerate() {
-        for (j, b) in preopens.iter().enumerate().skip(i + 1) {
-            let (Some(a_host), Some(b_host)) = (&resolved[i], &resolved[j]) else { continue };
-            if a.perms == b.perms {
-                continue;
-            }
-            let (writable, read_only, writable_host, read_only_host) =
-                if a.perms == DirPerms::ReadWrite { (a, b, a_host, b_host) } else { (b, a, b_host, a_host) };
-            let what = if read_only_host.starts_with(writable_host) {
-                read_only.guest.clone()
-            } else if writable_host.starts_with(read_only_host) {
-                format!("part of {}", read_only.guest)
-            } else {
-                continue;
-            };
-            warnings.push(format!(
-                "capwasi: warning: {} (read-write) and {} (read-only) overlap on the host: \
-                 the guest can change {what} through {}",
-                describe(writable),
-                describe(read_only),
-                writable.guest
-            ));
-        }
-    }
-    warnings
-}
-
-/// A preopen as it was written on the command line.
-fn describe(preopen: &Preopen) -> String {
-    let host = preopen.host.display();
-    let ro = if preopen.perms == DirPerms::ReadOnly { "::ro" } else { "" };
-    match preopen.flag.as_str() {
-        "--mapdir" => format!("--mapdir {}::{host}{ro}", preopen.guest),
-        "--dir" if preopen.guest == host.to_string() && ro.is_empty() => format!("--dir {host}"),
-        "--dir" => format!("--dir {host}::{}{ro}", preopen.guest),
-        // A policy file's `[[dir]]`.
-        origin => format!("{host} as {}{ro} ({origin})", preopen.guest),
-    }
-}
-
-/// Why a preopen's host directory cannot be used, as one actionable line.
-pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
-    let host = preopen.host.display();
-    let why = match err.kind() {
-        std::io::ErrorKind::NotFound => "no such directory on the host".to_string(),
-        std::io::ErrorKind::NotADirectory => "it is not a directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => err.to_string(),
-    };
-    format!("cannot open preopen '{}' (host '{host}'): {why}; check {}", preopen.guest, preopen.flag)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::model::overlap_warnings;
     use super::*;
+    use capwasi::limits::Limits;
+    use std::net::SocketAddr;
+    use std::time::Duration;
+
+    fn flags_of(args: &[&str]) -> RunFlags {
+        let argv = ["capwasi", "run"].iter().chain(args).chain(&["m.wasm"]).map(OsString::from).collect();
+        match super::super::flags::parse(argv).unwrap().command {
+            super::super::flags::Command::Run(f) => *f,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn settings_apply_in_order_and_check_values_as_the_flags_do() {
+        let group = |g, text: &str| -> Vec<Setting> {
+            let given = flags_of(&[g, text]);
+            given.wasm.into_iter().chain(given.wasi).flatten().collect()
+        };
+        let wasm = |text: &str| group("-W", text);
+        let wasi = |text: &str| group("-S", text);
+        let mut flags = RunFlags::default();
+        let mut all = wasm("max-wasm-stack=1024,max-wasm-stack=0x800000,unknown-imports-trap");
+        all.extend(wasi("inherit-env,tcplisten=127.0.0.1:0,listenfd=n"));
+        apply_wasmtime_options(&all, &mut flags).unwrap();
+        assert_eq!(flags.max_wasm_stack, Some(8 << 20));
+        assert!(flags.trap_unknown_imports && flags.inherit_env && !flags.listenfd);
+        assert_eq!(flags.tcplisten, ["127.0.0.1:0"]);
+        let mut limits = wasm("fuel=1_000,timeout=2");
+        limits.extend(wasm("timeout=250ms"));
+        apply_wasmtime_options(&limits, &mut flags).unwrap();
+        assert_eq!((flags.fuel, flags.timeout), (Some(1000), Some(Duration::from_millis(250))));
+        apply_wasmtime_options(&wasm("timeout=3"), &mut flags).unwrap();
+        assert_eq!(flags.timeout, Some(Duration::from_secs(3)), "a bare number is seconds, as in wasmtime");
+        assert!(apply_wasmtime_options(&wasm("timeout=1m"), &mut flags).is_ok(), "and minutes as in --timeout");
+        assert_eq!(
+            apply_wasmtime_options(&wasm("fuel=0"), &mut flags).unwrap_err(),
+            "-W fuel=0: --fuel 0 allows no instruction at all; give a positive count"
+        );
+        let zero = wasm("max-wasm-stack=0");
+        assert_eq!(
+            apply_wasmtime_options(&zero, &mut flags).unwrap_err(),
+            "-W max-wasm-stack=0: 0 bytes is not a stack size: give one from 1 byte to 1G (1073741824 bytes)"
+        );
+    }
 
     fn pre(flag: &str, host: &str, guest: &str, perms: DirPerms) -> Preopen {
         Preopen { flag: flag.into(), host: host.into(), guest: guest.into(), perms }

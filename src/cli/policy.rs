@@ -48,8 +48,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::config::{ConfigError, parse_tcplisten};
-use super::flags::parse_stack_size;
+use super::model::{ConfigError, parse_stack_size, parse_tcplisten};
 
 /// A policy file, as written and as `--print-policy` prints it.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,8 +11,8 @@ use wasmtime::{Engine, Linker, Module, Store, Trap, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
-use super::config::{RunConfig, overlap_warnings, preopen_error};
 use super::host::{self, Host};
+use super::model::{RunConfig, overlap_warnings, preopen_error};
 use super::stats::Report;
 
 /// How a run ended, short of a host error.

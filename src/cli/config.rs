@@ -11,8 +11,9 @@ use capwasi::limits::{format_duration, format_size};
 use toml::Spanned;
 
 use super::cache::{LoadOptions, default_cache_dir};
-use super::flags::RunFlags;
-use super::model::{ConfigError, LimitOrigins, Preopen, RunConfig, parse_tcplisten};
+use super::flags::{RunFlags, ServeFlags};
+use super::model::{ConfigError, LimitOrigins, Listen, Preopen, Route, RunConfig, ServeConfig, ServeMode};
+use super::model::{check_prefix, parse_tcplisten};
 use super::policy::{Dir, Fuel, Policy, Size, Timeout, WasmStack};
 use super::wasmtime_opts::{Assign, Setting, assignments};
 
@@ -22,13 +23,7 @@ impl RunConfig {
     pub fn resolve(mut flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let (policy, origins) = resolve_policy(&mut flags, &host_env)?;
         let module = flags.module.ok_or_else(|| ConfigError("no module to run: give FILE.wasm".into()))?;
-        let argv0 = match policy.argv0 {
-            Some(name) => name,
-            None => module
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| module.display().to_string()),
-        };
+        let argv0 = policy.argv0.unwrap_or_else(|| default_argv0(&module));
         let mut args = vec![argv0];
         args.extend(policy.args.unwrap_or_default());
 
@@ -77,6 +72,146 @@ impl RunConfig {
             },
         })
     }
+}
+
+impl ServeConfig {
+    /// Resolves `capwasi serve`'s flags: its run flags as `run` resolves them,
+    /// for every route, with a `--routes` file's own settings over them.
+    pub fn resolve(flags: ServeFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let ServeFlags { listen, routes, routes_file, max_body, max_response, max_instances, scratch, .. } = flags;
+        let mode = match (flags.cgi_process, flags.native_hello) {
+            (true, _) => ServeMode::Process,
+            (_, true) => ServeMode::NativeHello,
+            _ => ServeMode::Instance,
+        };
+        let mut run = flags.run;
+        for (given, flag) in
+            [(run.invoke.is_some(), "--invoke"), (!run.tcplisten.is_empty(), "--tcplisten"), (run.print_policy, "--print-policy")]
+        {
+            if given {
+                return Err(ConfigError(format!("{flag} does not apply to capwasi serve")));
+            }
+        }
+        // --listenfd hands the server its socket, not the guests.
+        let listen = if std::mem::take(&mut run.listenfd) {
+            Listen::Fd(inherited_listen_fds(&host_env)?[0])
+        } else {
+            Listen::Addr(parse_tcplisten(&listen).map_err(|e| ConfigError(e.0.replace("--tcplisten", "--listen")))?)
+        };
+        if let Some(scratch) = &scratch
+            && scratch.is_empty()
+        {
+            return Err(ConfigError("--scratch: give the guest name of the directory (/tmp)".into()));
+        }
+        let stats = !run.stats.is_empty();
+        let argv0 = run.argv0.clone();
+        let mut modules: Vec<(String, PathBuf)> = Vec::new();
+        for spec in &routes {
+            let (prefix, module) = spec
+                .split_once('=')
+                .filter(|(_, module)| !module.is_empty())
+                .ok_or_else(|| ConfigError(format!("--route {spec}: expected PREFIX=MODULE (/api=api.wasm)")))?;
+            let prefix = check_prefix(prefix).map_err(|why| ConfigError(format!("--route {spec}: {why}")))?;
+            modules.push((prefix, PathBuf::from(module)));
+        }
+        let entries = match &routes_file {
+            Some(path) => super::routes::load(path)?,
+            None => Vec::new(),
+        };
+        let fallback = run.module.take();
+        if run.module.is_none() {
+            // Resolved once with a stand-in module; each route then names its own.
+            run.module = Some(PathBuf::from("-"));
+        }
+        let base = RunConfig::resolve(run, &host_env)?;
+        let with_module = |module: PathBuf| {
+            let mut config = base.clone();
+            config.args[0] = argv0.clone().unwrap_or_else(|| default_argv0(&module));
+            config.module = module;
+            config
+        };
+        let mut resolved = Vec::new();
+        for (prefix, module) in modules {
+            if resolved.iter().any(|r: &Route| r.prefix == prefix) {
+                return Err(ConfigError(format!("--route: the prefix '{prefix}' is given twice")));
+            }
+            resolved.push(Route { prefix, run: with_module(module) });
+        }
+        for entry in entries {
+            let prefix = entry.prefix.into_inner();
+            if resolved.iter().any(|r| r.prefix == prefix) {
+                return Err(ConfigError(format!("--routes: the prefix '{prefix}' is also given by --route")));
+            }
+            let mut config = with_module(PathBuf::from(entry.module.into_inner()));
+            if let Some(args) = entry.args {
+                config.args.truncate(1);
+                config.args.extend(args);
+            }
+            let mut env = super::policy::Env(std::mem::take(&mut config.env));
+            for (key, value) in entry.env.0 {
+                env.set(key, value);
+            }
+            config.env = env.0;
+            config.preopens.retain(|p| !entry.dirs.iter().any(|d| d.guest == p.guest));
+            config.preopens.extend(entry.dirs.into_iter().map(|dir| Preopen {
+                flag: dir.origin,
+                host: PathBuf::from(dir.host.into_inner()),
+                guest: dir.guest,
+                perms: if dir.read_only { DirPerms::ReadOnly } else { DirPerms::ReadWrite },
+            }));
+            let file = routes_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let origin = |key: &str| format!("route {prefix}'s limits.{key} in {file}");
+            // Each limit the route gives replaces the command line's.
+            let given = &entry.limits;
+            let mut limits = std::mem::take(&mut config.limits);
+            if let Some(Fuel(units)) = given.fuel {
+                limits = limits.fuel(units);
+                config.origins.fuel = origin("fuel");
+            }
+            if let Some(Timeout(limit)) = given.timeout {
+                limits = limits.timeout(limit);
+                config.origins.timeout = origin("timeout");
+            }
+            if let Some(Size(bytes)) = given.max_memory {
+                limits = limits.max_memory(usize::try_from(bytes).unwrap_or(usize::MAX));
+                config.origins.max_memory = origin("max_memory");
+            }
+            if let Some(count) = given.max_fds {
+                limits = limits.max_fds(count);
+                config.origins.max_fds = origin("max_fds");
+            }
+            if let Some(WasmStack(bytes)) = given.max_wasm_stack {
+                limits = limits.max_wasm_stack(bytes);
+            }
+            config.limits = limits;
+            resolved.push(Route { prefix, run: config });
+        }
+        if let Some(module) = fallback {
+            if resolved.iter().any(|r| r.prefix.is_empty()) {
+                return Err(ConfigError("FILE serves every path; a route for '/' is given too".into()));
+            }
+            resolved.push(Route { prefix: String::new(), run: with_module(module) });
+        }
+        // The longest prefix first: the first route that serves a path is the most specific.
+        resolved.sort_by(|a, b| b.prefix.len().cmp(&a.prefix.len()));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(ServeConfig {
+            listen,
+            routes: resolved,
+            max_body,
+            max_response,
+            max_instances: max_instances.filter(|&n| n > 0).unwrap_or(cores),
+            scratch,
+            pooling: !flags.no_pooling,
+            mode,
+            stats,
+        })
+    }
+}
+
+/// A guest's default argv[0]: its module's file name.
+fn default_argv0(module: &std::path::Path) -> String {
+    module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| module.display().to_string())
 }
 
 /// The policy `flags` resolve to: the `--policy` file's, with the flags given

@@ -64,6 +64,10 @@ pub enum Command {
     Test(super::test::TestFlags),
     /// Compile a module ahead of time into a `.cwasm` for `run --allow-precompiled`.
     Compile(CompileFlags),
+    /// Serve CGI programs over HTTP: each request runs a fresh instance of the
+    /// module its route names (RFC 3875 variables, body on stdin, the response
+    /// on stdout).
+    Serve(Box<ServeFlags>),
     /// Let the Linux kernel run preview1 modules directly (`./hello.wasm`),
     /// through binfmt_misc.
     #[command(subcommand)]
@@ -112,6 +116,78 @@ pub struct CompileFlags {
     #[arg(long)]
     pub with_timeout: bool,
 }
+
+/// `capwasi serve --help` groups its own flags under this heading.
+const SERVING: &str = "Serving";
+
+/// Flags of `capwasi serve`: its own, then `run`'s, which apply to every
+/// request (`--invoke`, `--tcplisten` and `--print-policy` are refused).
+#[derive(Args, Debug)]
+#[command(after_help = SERVE_AFTER_HELP)]
+pub struct ServeFlags {
+    /// Listen on ADDR:PORT (with `--listenfd`, on the socket passed instead).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080", help_heading = SERVING)]
+    pub listen: String,
+
+    /// Serve requests whose path is PREFIX or begins with PREFIX/ with MODULE
+    /// (repeatable; the longest prefix wins). Without any route, FILE serves
+    /// every path.
+    #[arg(long = "route", value_name = "PREFIX=MODULE", help_heading = SERVING)]
+    pub routes: Vec<String>,
+
+    /// Read routes from a TOML file: `[[route]]` tables with `prefix`,
+    /// `module`, and each its own `[[route.dir]]`, `[route.env]` and
+    /// `[route.limits]` over the command line's.
+    #[arg(long = "routes", value_name = "FILE.toml", help_heading = SERVING)]
+    pub routes_file: Option<PathBuf>,
+
+    /// Refuse a request body larger than BYTES with 413 (suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = limits::parse_size, help_heading = SERVING)]
+    pub max_body: u64,
+
+    /// Cut off a response larger than BYTES (headers and body; suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", default_value = "16M", value_parser = limits::parse_size, help_heading = SERVING)]
+    pub max_response: u64,
+
+    /// Run at most N guests at once; further requests wait (default: the
+    /// number of cores).
+    #[arg(long, value_name = "N", help_heading = SERVING)]
+    pub max_instances: Option<usize>,
+
+    /// Hand each request a fresh, empty directory as GUEST (`/tmp`), removed
+    /// when the request ends.
+    #[arg(long, value_name = "GUEST", help_heading = SERVING)]
+    pub scratch: Option<String>,
+
+    /// Allocate each instance with mmap instead of from wasmtime's pooling
+    /// allocator (slots reserved up front, reset between requests).
+    #[arg(long, help_heading = SERVING)]
+    pub no_pooling: bool,
+
+    /// Classic CGI, for comparison: run each request as a new `capwasi run`
+    /// process instead of an instance in this one.
+    #[arg(long, help_heading = SERVING)]
+    pub cgi_process: bool,
+
+    /// Answer every request with a fixed text from native code, running no
+    /// guest (the server's own cost, for benchmarks).
+    #[arg(long, hide = true)]
+    pub native_hello: bool,
+
+    #[command(flatten)]
+    pub run: RunFlags,
+}
+
+/// `capwasi serve --help`'s last words: what a guest sees and what a request gets.
+pub const SERVE_AFTER_HELP: &str = "\
+Each request runs a fresh instance of its route's module: the CGI variables
+(GATEWAY_INTERFACE, REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING,
+CONTENT_TYPE, CONTENT_LENGTH, SERVER_*, REMOTE_ADDR, REMOTE_PORT, HTTP_*) in
+its environment, the body on stdin; its stdout is a CGI response (Status:,
+Location:, other headers, a blank line, the body), its stderr goes to the
+server's log with the request's id. A guest that traps answers 500, one past
+--timeout 504, a response without a header block 502. SIGTERM or Ctrl-C stops
+accepting and lets requests in flight finish.";
 
 /// Flags of `capwasi run`.
 #[derive(Args, Debug, Default)]
@@ -329,9 +405,19 @@ pub fn exec_flags(exec: ExecFlags, host_env: impl Fn(&str) -> Option<String>) ->
     })
 }
 
+/// The command line's definition: the derived one, with `serve`'s FILE
+/// optional when routes name the modules.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().mut_subcommand("serve", |serve| {
+        // mut_arg moves the argument last: move ARGS after it again, as the last positional.
+        serve.mut_arg("module", |module| module.required_unless_present_any(["routes", "routes_file"])).mut_arg("args", |a| a)
+    })
+}
+
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
 const SUBCOMMANDS: &[&str] =
-    &["run", "compile", "test", "binfmt", "completions", "man", "help", "-h", "--help", "-V", "--version"];
+    &["run", "compile", "serve", "test", "binfmt", "completions", "man", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
 /// not a subcommand, and `--` before the module so that everything after it
@@ -342,7 +428,7 @@ pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     let called_as = argv.first().map(std::path::Path::new).and_then(|p| p.file_name());
     if called_as.is_some_and(|name| name == binfmt::INTERPRETER) {
         argv.splice(0..1, ["capwasi", "binfmt", "exec", "--"].map(OsString::from));
-        return Cli::try_parse_from(argv);
+        return from_argv(argv);
     }
     let first = argv.get(1).and_then(|a| a.to_str());
     if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
@@ -353,7 +439,14 @@ pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     {
         argv.insert(2 + module_at, "--".into());
     }
-    Cli::try_parse_from(argv)
+    from_argv(argv)
+}
+
+fn from_argv(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut command = command();
+    let matches = command.try_get_matches_from_mut(argv)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
 /// The index of the module among `run`'s arguments: the first token that is

@@ -51,7 +51,9 @@ pub mod generate;
 pub mod host;
 pub mod model;
 pub mod policy;
+pub mod routes;
 pub mod run;
+pub mod serve;
 pub mod stats;
 pub mod test;
 pub mod trace;
@@ -96,6 +98,13 @@ pub fn main() -> ExitCode {
         Command::Test(flags) => test::main(flags),
         Command::Run(flags) => run_command(*flags),
         Command::Binfmt(command) => binfmt_command(command),
+        Command::Serve(flags) => match model::ServeConfig::resolve(*flags, |k| std::env::var(k).ok()) {
+            Ok(config) => serve::main(config),
+            Err(e) => {
+                eprintln_lossy!("capwasi: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         Command::Completions(flags) => {
             generate::completions(flags.shell);
             ExitCode::SUCCESS

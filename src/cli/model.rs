@@ -27,7 +27,7 @@ pub struct Preopen {
 }
 
 /// Everything `capwasi run` needs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RunConfig {
     pub module: PathBuf,
     /// argv, argv[0] included.
@@ -168,4 +168,73 @@ pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
         _ => err.to_string(),
     };
     format!("cannot open preopen '{}' (host '{host}'): {why}; check {}", preopen.guest, preopen.flag)
+}
+
+/// Everything `capwasi serve` needs.
+#[derive(Debug)]
+pub struct ServeConfig {
+    /// Where to listen.
+    pub listen: Listen,
+    /// The routes, longest prefix first; each runs its module with its own run configuration.
+    pub routes: Vec<Route>,
+    /// The largest request body taken, in bytes (larger: 413).
+    pub max_body: u64,
+    /// The largest response passed on, in bytes (headers and body).
+    pub max_response: u64,
+    /// How many guests run at once.
+    pub max_instances: usize,
+    /// A fresh empty directory per request, preopened under this guest name.
+    pub scratch: Option<String>,
+    /// Instances come from wasmtime's pooling allocator.
+    pub pooling: bool,
+    /// How each request is answered.
+    pub mode: ServeMode,
+    /// The access log shows each request's fuel and peak memory.
+    pub stats: bool,
+}
+
+/// How `capwasi serve` answers a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServeMode {
+    /// A fresh instance of the route's module in this process.
+    Instance,
+    /// A new `capwasi run` process per request (classic CGI, for comparison).
+    Process,
+    /// A fixed text from native code, no guest (the server's own cost).
+    NativeHello,
+}
+
+/// Where `capwasi serve` listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listen {
+    /// A socket it binds.
+    Addr(SocketAddr),
+    /// The listening socket passed systemd-style (`--listenfd`).
+    Fd(i32),
+}
+
+/// One route of `capwasi serve`: requests whose path is `prefix` or lies
+/// beneath it run `run.module`.
+#[derive(Debug)]
+pub struct Route {
+    /// `/api` (no trailing slash), or empty for every path.
+    pub prefix: String,
+    pub run: RunConfig,
+}
+
+impl Route {
+    /// The part of `path` after this route's prefix (CGI's PATH_INFO), if the route serves `path`.
+    pub fn path_info<'a>(&self, path: &'a str) -> Option<&'a str> {
+        let rest = path.strip_prefix(self.prefix.as_str())?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    }
+}
+
+/// A route prefix as written (`/api`, `/api/`, `/`): it must start with `/`;
+/// trailing slashes are dropped, so `/` serves every path.
+pub fn check_prefix(prefix: &str) -> Result<String, String> {
+    if !prefix.starts_with('/') || prefix.contains(['?', '#']) {
+        return Err(format!("route prefix '{prefix}' must be a path starting with '/' (examples: /, /api)"));
+    }
+    Ok(prefix.trim_end_matches('/').to_string())
 }

@@ -285,7 +285,7 @@ async fn respond(
     log: AccessLog,
 ) -> Answer {
     let (out, mut output) = mpsc::channel::<Chunk>(16);
-    let (done_tx, done) = oneshot::channel::<Done>();
+    let (done_tx, mut done) = oneshot::channel::<Done>();
     let permit = match server.instances.clone().acquire_owned().await {
         Ok(permit) => permit,
         Err(_) => return Answer::Response(plain(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping", log)),
@@ -310,11 +310,17 @@ async fn respond(
     }
     // The header block, then the body as it comes.
     let mut head = Vec::new();
+    // The guest's report, when it ended before its response went out.
+    let mut report = None;
     let end = loop {
         match output.recv().await {
             Some(Ok(chunk)) => {
                 head.extend_from_slice(&chunk);
-                if let Some(end) = cgi::head_end(&head) {
+                // The header block and the first of the body, or the end of the output:
+                // a guest that fails before its body gets its failure's status.
+                if let Some(end) = cgi::head_end(&head)
+                    && head.len() > end
+                {
                     break end;
                 }
                 if head.len() > MAX_HEAD {
@@ -322,12 +328,22 @@ async fn respond(
                 }
             }
             Some(Err(e)) => return Answer::Response(failure(StatusCode::BAD_GATEWAY, &e.to_string(), log)),
+            None if report.is_some() => break cgi::head_end(&head).unwrap_or(head.len()),
             None => {
-                let ending = match done.await {
-                    Ok(done) => done.ending,
-                    Err(_) => Ending::HostError("the guest's thread ended without a report".into()),
+                let finished = match (&mut done).await {
+                    Ok(done) => done,
+                    Err(_) => Done {
+                        ending: Ending::HostError("the guest's thread ended without a report".into()),
+                        fuel: None,
+                        peak_memory: None,
+                    },
                 };
-                let (status, why) = match ending {
+                let (status, why) = match finished.ending {
+                    // Its header block came with its last write.
+                    Ending::Exited(_) if cgi::head_end(&head).is_some() => {
+                        report = Some(finished);
+                        continue;
+                    }
                     Ending::Trapped(reason) => (StatusCode::INTERNAL_SERVER_ERROR, format!("the guest trapped: {reason}")),
                     Ending::OutOfFuel => (StatusCode::INTERNAL_SERVER_ERROR, "the guest ran out of fuel".into()),
                     Ending::TimedOut(limit) => (
@@ -353,6 +369,7 @@ async fn respond(
                 first: (!rest.is_empty()).then_some(rest),
                 output: Some(output),
                 done: Some(done),
+                report,
                 bytes: 0,
                 status,
                 log: Some(log),
@@ -432,6 +449,7 @@ fn plain(status: StatusCode, text: &str, log: AccessLog) -> Response<GuestBody> 
         first: Some(Bytes::from(format!("{text}\n"))),
         output: None,
         done: None,
+        report: None,
         bytes: 0,
         status,
         log: Some(log),
@@ -465,6 +483,8 @@ struct GuestBody {
     first: Option<Bytes>,
     output: Option<mpsc::Receiver<Chunk>>,
     done: Option<oneshot::Receiver<Done>>,
+    /// The guest's report, if it came before the response was made.
+    report: Option<Done>,
     bytes: u64,
     status: StatusCode,
     log: Option<AccessLog>,
@@ -493,14 +513,15 @@ impl Body for GuestBody {
             Poll::Ready(None) => {
                 self.output = None;
                 // The report arrives before the output closes.
-                let failed = match self.done.as_mut().map(|d| d.try_recv()) {
-                    Some(Ok(done)) => {
+                let report = self.report.take().or_else(|| self.done.as_mut().and_then(|d| d.try_recv().ok()));
+                let failed = match report {
+                    Some(done) => {
                         let failed = !matches!(done.ending, Ending::Exited(_));
                         self.done = None;
                         self.log_done(Some(&done));
                         failed.then(|| format!("the guest failed after its header block: {:?}", done.ending))
                     }
-                    _ => None,
+                    None => None,
                 };
                 match failed {
                     Some(why) => Poll::Ready(Some(Err(std::io::Error::other(why)))),
@@ -552,7 +573,7 @@ impl GuestBody {
 
 impl Drop for GuestBody {
     fn drop(&mut self) {
-        let done = self.done.take().and_then(|mut d| d.try_recv().ok());
-        self.log_done(done.as_ref());
+        let report = self.report.take().or_else(|| self.done.take().and_then(|mut d| d.try_recv().ok()));
+        self.log_done(report.as_ref());
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::Child;
 use std::sync::{Arc, Mutex};
@@ -84,7 +84,7 @@ impl Server {
 
     /// SIGTERM, then the exit status.
     fn stop(mut self) -> Option<i32> {
-        let mut child = self.child.take().unwrap();
+        let child = self.child.take().unwrap();
         // SAFETY: kill(2) on our own child's pid.
         unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
         common::cli::finish(child).status.code()
@@ -250,11 +250,16 @@ fn failures_answer_500_504_and_502_and_the_server_keeps_serving() {
 #[test]
 fn a_guest_that_traps_before_its_header_block_answers_500() {
     let dir = tempfile::tempdir().unwrap();
-    let trap = common::cli::wat(&dir, "trap", r#"(module (memory (export "memory") 1) (func (export "_start") unreachable))"#);
+    let trap =
+        common::cli::wat(&dir, "trap", r#"(module (memory (export "memory") 1) (func (export "_start") unreachable))"#);
     let server = Server::start(&[&trap]);
     let reply = server.get("/");
     assert_eq!(reply.status, 500);
-    assert!(reply.body.contains("the guest trapped: wasm trap: wasm `unreachable` instruction executed"), "{}", reply.body);
+    assert!(
+        reply.body.contains("the guest trapped: wasm trap: wasm `unreachable` instruction executed"),
+        "{}",
+        reply.body
+    );
     assert_eq!(server.get("/again").status, 500, "still serving");
 }
 
@@ -286,7 +291,9 @@ fn an_oversized_body_gets_413() {
     let reply =
         server.send(&format!("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2000\r\nConnection: close\r\n\r\n{body}"));
     assert_eq!(reply.status, 413);
-    let chunked = format!("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n7d0\r\n{body}\r\n0\r\n\r\n");
+    let chunked = format!(
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n7d0\r\n{body}\r\n0\r\n\r\n"
+    );
     assert_eq!(server.send(&chunked).status, 413, "a chunked body is counted as it comes");
     let small = server.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
     assert!(small.body.contains("body=abc"), "{}", small.body);

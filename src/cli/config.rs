@@ -85,9 +85,11 @@ impl ServeConfig {
             _ => ServeMode::Instance,
         };
         let mut run = flags.run;
-        for (given, flag) in
-            [(run.invoke.is_some(), "--invoke"), (!run.tcplisten.is_empty(), "--tcplisten"), (run.print_policy, "--print-policy")]
-        {
+        for (given, flag) in [
+            (run.invoke.is_some(), "--invoke"),
+            (!run.tcplisten.is_empty(), "--tcplisten"),
+            (run.print_policy, "--print-policy"),
+        ] {
             if given {
                 return Err(ConfigError(format!("{flag} does not apply to capwasi serve")));
             }
@@ -193,7 +195,7 @@ impl ServeConfig {
             resolved.push(Route { prefix: String::new(), run: with_module(module) });
         }
         // The longest prefix first: the first route that serves a path is the most specific.
-        resolved.sort_by(|a, b| b.prefix.len().cmp(&a.prefix.len()));
+        resolved.sort_by_key(|route| std::cmp::Reverse(route.prefix.len()));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(ServeConfig {
             listen,
@@ -404,6 +406,42 @@ mod tests {
             super::super::flags::Command::Run(f) => *f,
             _ => unreachable!(),
         }
+    }
+
+    fn serve(args: &[&str]) -> Result<ServeConfig, ConfigError> {
+        let argv = ["capwasi", "serve"].iter().chain(args).map(OsString::from).collect();
+        match super::super::flags::parse(argv).unwrap().command {
+            super::super::flags::Command::Serve(f) => ServeConfig::resolve(*f, |_| None),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn serve_routes_run_with_the_command_lines_settings_longest_prefix_first() {
+        let config =
+            serve(&["--route", "/a/=a.wasm", "--route", "/a/b=b.wasm", "--env", "K=V", "--fuel", "9", "c.wasm"])
+                .unwrap();
+        let routes: Vec<_> = config.routes.iter().map(|r| (r.prefix.as_str(), r.run.args[0].as_str())).collect();
+        assert_eq!(routes, [("/a/b", "b.wasm"), ("/a", "a.wasm"), ("", "c.wasm")]);
+        for route in &config.routes {
+            assert_eq!(
+                (route.run.env.clone(), route.run.limits.fuel_limit()),
+                (vec![("K".into(), "V".into())], Some(9))
+            );
+        }
+        assert_eq!(config.routes[1].path_info("/a/x"), Some("/x"));
+        assert_eq!(config.routes[1].path_info("/ab"), None, "a prefix matches whole path segments");
+        assert_eq!(config.listen, Listen::Addr("127.0.0.1:8080".parse().unwrap()));
+    }
+
+    #[test]
+    fn serve_refuses_what_does_not_apply_and_bad_routes() {
+        let error = |args: &[&str]| serve(args).unwrap_err().0;
+        assert_eq!(error(&["--invoke", "f", "m.wasm"]), "--invoke does not apply to capwasi serve");
+        assert!(error(&["--route", "api=a.wasm"]).contains("must be a path starting with '/'"));
+        assert!(error(&["--route", "/api"]).contains("expected PREFIX=MODULE"));
+        assert!(error(&["--route", "/x=a.wasm", "--route", "/x/=b.wasm"]).contains("'/x' is given twice"));
+        assert!(error(&["--route", "/=a.wasm", "b.wasm"]).contains("a route for '/' is given too"));
     }
 
     #[test]

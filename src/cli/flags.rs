@@ -411,7 +411,9 @@ pub fn command() -> clap::Command {
     use clap::CommandFactory;
     Cli::command().mut_subcommand("serve", |serve| {
         // mut_arg moves the argument last: move ARGS after it again, as the last positional.
-        serve.mut_arg("module", |module| module.required_unless_present_any(["routes", "routes_file"])).mut_arg("args", |a| a)
+        serve
+            .mut_arg("module", |module| module.required_unless_present_any(["routes", "routes_file"]))
+            .mut_arg("args", |a| a)
     })
 }
 

@@ -345,7 +345,9 @@ pub(super) fn check_dirs(dirs: &mut [Dir], path: &Path, text: &str, key: &str) -
         let why = match std::fs::metadata(&host) {
             Ok(meta) if meta.is_dir() => None,
             Ok(_) => Some(format!("'{}' is not a directory", host.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(format!("no such directory '{}'", host.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(format!("no such directory '{}'", host.display()))
+            }
             Err(e) => Some(format!("cannot use '{}': {e}", host.display())),
         };
         if let Some(why) = why {

@@ -66,8 +66,8 @@ pub struct RouteEntry {
 /// Reads and checks the routes file at `path`.
 pub fn load(path: &Path) -> Result<Vec<RouteEntry>, ConfigError> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError(format!("--routes {shown}: cannot read it: {e}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ConfigError(format!("--routes {shown}: cannot read it: {e}")))?;
     let file: RoutesFile = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
     if file.routes.is_empty() {
         return Err(ConfigError(format!("{shown}: no [[route]]: give at least one, with prefix and module")));
@@ -79,7 +79,8 @@ pub fn load(path: &Path) -> Result<Vec<RouteEntry>, ConfigError> {
     let mut routes = file.routes;
     let mut seen: Vec<String> = Vec::new();
     for route in &mut routes {
-        let prefix = check_prefix(route.prefix.get_ref()).map_err(|why| at(route.prefix.span(), "route.prefix", why))?;
+        let prefix =
+            check_prefix(route.prefix.get_ref()).map_err(|why| at(route.prefix.span(), "route.prefix", why))?;
         if seen.contains(&prefix) {
             return Err(at(route.prefix.span(), "route.prefix", format!("'{prefix}' is given twice")));
         }

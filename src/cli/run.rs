@@ -248,7 +248,12 @@ const NO_START: &str = "the module exports no `_start` function: it is not a WAS
                         name the function to call with --invoke NAME";
 
 /// Fails with one line naming every import the linker cannot satisfy.
-pub fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module, path: &Path) -> wasmtime::Result<()> {
+pub fn check_imports(
+    linker: &Linker<Host>,
+    store: &mut Store<Host>,
+    module: &Module,
+    path: &Path,
+) -> wasmtime::Result<()> {
     let missing: Vec<String> = module
         .imports()
         .filter(|import| linker.get_by_import(&mut *store, import).is_none())

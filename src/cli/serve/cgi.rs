@@ -83,7 +83,8 @@ fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b)))
+            && let (Some(hi), Some(lo)) =
+                (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b)))
         {
             out.push((hi * 16 + lo) as u8);
             i += 3;
@@ -162,8 +163,7 @@ pub fn parse_head(head: &[u8]) -> Result<Head, String> {
         if name == hyper::header::CONNECTION || name == hyper::header::TRANSFER_ENCODING {
             continue;
         }
-        let value =
-            HeaderValue::from_str(value).map_err(|_| format!("the value of {name} is not a header value"))?;
+        let value = HeaderValue::from_str(value).map_err(|_| format!("the value of {name} is not a header value"))?;
         if name == hyper::header::LOCATION {
             location = Some(value.to_str().unwrap_or("").to_string());
         }
@@ -242,7 +242,8 @@ mod tests {
     #[test]
     fn status_location_and_repeated_fields() {
         let Head::Response(status, headers) =
-            parse_head(b"Status: 404 Not Found\nContent-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n").unwrap()
+            parse_head(b"Status: 404 Not Found\nContent-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n")
+                .unwrap()
         else {
             panic!("not a response")
         };
@@ -252,7 +253,8 @@ mod tests {
         let Head::Response(status, headers) = parse_head(b"Location: http://x/y\r\n\r\n").unwrap() else { panic!() };
         assert_eq!((status, headers.get("location").unwrap().to_str().unwrap()), (StatusCode::FOUND, "http://x/y"));
         assert_eq!(parse_head(b"Location: /other?q=1\n\n").unwrap(), Head::LocalRedirect("/other?q=1".into()));
-        let Head::Response(status, _) = parse_head(b"Status: 301\nLocation: /moved\nContent-Type: a/b\n\n").unwrap() else {
+        let Head::Response(status, _) = parse_head(b"Status: 301\nLocation: /moved\nContent-Type: a/b\n\n").unwrap()
+        else {
             panic!()
         };
         assert_eq!(status, StatusCode::MOVED_PERMANENTLY);

@@ -139,8 +139,8 @@ fn engine(config: &ServeConfig) -> wasmtime::Result<(Engine, bool)> {
         }
         wasmtime_config.allocation_strategy(pool);
     }
-    let engine = Engine::new(&wasmtime_config)
-        .map_err(|e| e.context("cannot set up the wasm engine (try --no-pooling)"))?;
+    let engine =
+        Engine::new(&wasmtime_config).map_err(|e| e.context("cannot set up the wasm engine (try --no-pooling)"))?;
     Ok((engine, counts_fuel))
 }
 
@@ -213,13 +213,8 @@ async fn handle(server: Arc<Server>, request: Request<Incoming>, remote: SocketA
     let id = server.next_id.fetch_add(1, Ordering::Relaxed);
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    let mut log = AccessLog {
-        id,
-        remote,
-        line: format!("{} {}", parts.method, parts.uri),
-        started,
-        stats: server.config.stats,
-    };
+    let mut log =
+        AccessLog { id, remote, line: format!("{} {}", parts.method, parts.uri), started, stats: server.config.stats };
     let max_body = server.config.max_body;
     let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max_body) {
@@ -344,17 +339,18 @@ async fn respond(
                         report = Some(finished);
                         continue;
                     }
-                    Ending::Trapped(reason) => (StatusCode::INTERNAL_SERVER_ERROR, format!("the guest trapped: {reason}")),
+                    Ending::Trapped(reason) => {
+                        (StatusCode::INTERNAL_SERVER_ERROR, format!("the guest trapped: {reason}"))
+                    }
                     Ending::OutOfFuel => (StatusCode::INTERNAL_SERVER_ERROR, "the guest ran out of fuel".into()),
                     Ending::TimedOut(limit) => (
                         StatusCode::GATEWAY_TIMEOUT,
                         format!("the guest timed out after {}", capwasi::limits::format_duration(limit)),
                     ),
                     Ending::HostError(why) => (StatusCode::INTERNAL_SERVER_ERROR, why),
-                    Ending::Exited(code) => (
-                        StatusCode::BAD_GATEWAY,
-                        format!("the guest exited ({code}) without a CGI header block"),
-                    ),
+                    Ending::Exited(code) => {
+                        (StatusCode::BAD_GATEWAY, format!("the guest exited ({code}) without a CGI header block"))
+                    }
                 };
                 return Answer::Response(failure(status, &why, log));
             }
@@ -494,7 +490,10 @@ impl Body for GuestBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
         if let Some(first) = self.first.take() {
             self.bytes += first.len() as u64;
             return Poll::Ready(Some(Ok(Frame::data(first))));

@@ -129,22 +129,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     let run_time = running.elapsed();
     drop(watchdog);
 
-    let outcome = match result {
-        Ok(()) => Outcome::Exited(0),
-        Err(e) => {
-            if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
-                Outcome::Exited(*code)
-            } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
-                Outcome::TimedOut(timed_out.limit)
-            } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
-                Outcome::OutOfFuel(config.limits.fuel_limit().unwrap_or_default())
-            } else if ends_guest(&e) {
-                Outcome::Trapped(e)
-            } else {
-                return Err(e);
-            }
-        }
-    };
+    let outcome = outcome(result, &config.limits)?;
     let wasi = &store.data().wasi;
     // How the guest failed, for the line naming a limit that refused it first
     // (the limit's own exit status replaces the guest's).
@@ -182,6 +167,23 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         wasi: wasi.stats().unwrap_or_default(),
     });
     Ok(Finished { outcome, refused_by, notes, report })
+}
+
+/// How a guest's call into `_start` (or another export) ended, under `limits`;
+/// `Err` if it was the host's failure, not the guest's.
+pub fn outcome(result: wasmtime::Result<()>, limits: &Limits) -> wasmtime::Result<Outcome> {
+    let Err(e) = result else { return Ok(Outcome::Exited(0)) };
+    Ok(if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
+        Outcome::Exited(*code)
+    } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
+        Outcome::TimedOut(timed_out.limit)
+    } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
+        Outcome::OutOfFuel(limits.fuel_limit().unwrap_or_default())
+    } else if ends_guest(&e) {
+        Outcome::Trapped(e)
+    } else {
+        return Err(e);
+    })
 }
 
 /// Whether an error from the guest's code ends the run as the guest's doing

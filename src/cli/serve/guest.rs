@@ -7,13 +7,13 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use bytes::Bytes;
-use capwasi::limits::TimedOut;
-use capwasi::{DirPerms, I32Exit, WasiCtx};
+use capwasi::{DirPerms, WasiCtx};
 use tokio::sync::{mpsc, oneshot};
 use wasmtime::{Engine, InstancePre, Module, Store, Trap};
 
 use super::super::host::{self, Host};
 use super::super::model::{RunConfig, preopen_error};
+use super::super::run::{self, Outcome};
 
 /// A route ready to serve: its configuration, its module compiled once and
 /// linked once.
@@ -125,21 +125,14 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
         drop(watchdog);
         result
     });
-    let ending = match result {
-        Ok(()) => Ending::Exited(0),
-        Err(e) => {
-            if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
-                Ending::Exited(*code)
-            } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
-                Ending::TimedOut(timed_out.limit)
-            } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
-                Ending::OutOfFuel
-            } else if let Some(trap) = e.downcast_ref::<Trap>() {
-                Ending::Trapped(trap.to_string())
-            } else {
-                Ending::HostError(format!("{e:#}"))
-            }
+    let ending = match run::outcome(result, limits) {
+        Ok(Outcome::Exited(code)) => Ending::Exited(code),
+        Ok(Outcome::TimedOut(limit)) => Ending::TimedOut(limit),
+        Ok(Outcome::OutOfFuel(_)) => Ending::OutOfFuel,
+        Ok(Outcome::Trapped(e)) => {
+            Ending::Trapped(e.downcast_ref::<Trap>().map_or_else(|| format!("{e:#}"), |trap| trap.to_string()))
         }
+        Err(e) => Ending::HostError(format!("{e:#}")),
     };
     let fuel = limits.fuel_consumed(&store);
     let peak_memory = store.data().wasi.stats().map(|s| s.peak_memory());

@@ -13,15 +13,11 @@
 //! and no environment unless `CAPWASI_ENV` names variables to pass
 //! (`CAPWASI_ENV=HOME,LANG`).
 
-use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
-
-use super::flags::RunFlags;
-use super::{EXIT_HOST_ERROR, EXIT_USAGE};
+use super::EXIT_HOST_ERROR;
 
 /// The file name capwasi answers to as the binfmt interpreter.
 pub const INTERPRETER: &str = "capwasi-binfmt";
@@ -35,73 +31,14 @@ const MAGIC: [u8; 8] = *b"\0asm\x01\0\0\0";
 /// The variable naming the host variables a program run through binfmt sees.
 pub const ENV_VAR: &str = "CAPWASI_ENV";
 
-#[derive(Subcommand, Debug)]
-pub enum BinfmtCommand {
-    /// Register capwasi for preview1 modules (needs root and binfmt_misc mounted),
-    /// creating the `capwasi-binfmt` link beside capwasi that the kernel runs.
-    Install(NameFlags),
-    /// Remove the registration (and the link, when no registration uses it).
-    Uninstall(NameFlags),
-    /// Say whether capwasi is registered as `install` would register it.
-    /// Exit status 0 if so, 1 if not.
-    Status(NameFlags),
-    /// Print the registration line `install` writes to
-    /// /proc/sys/fs/binfmt_misc/register.
-    Print(NameFlags),
-    /// Run PROGRAM as the registration does: the current directory preopened
-    /// as `.`, no environment unless CAPWASI_ENV names variables (`HOME,LANG`).
-    /// The kernel calls this through the `capwasi-binfmt` link.
-    Exec(ExecFlags),
-}
-
-#[derive(Args, Debug)]
-pub struct NameFlags {
-    /// The registration's name (its file in /proc/sys/fs/binfmt_misc).
-    #[arg(long, default_value = "capwasi", value_parser = check_name)]
-    pub name: String,
-}
-
-#[derive(Args, Debug)]
-pub struct ExecFlags {
-    /// The module to run.
-    #[arg(value_name = "PROGRAM")]
-    pub program: PathBuf,
-    /// The guest's argv[0] (the kernel passes the name the program was run by).
-    #[arg(value_name = "ARGV0")]
-    pub argv0: OsString,
-    /// Arguments for the guest, passed verbatim.
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<OsString>,
-}
-
 /// A registration name binfmt_misc takes, and that cannot be one of its control files.
-fn check_name(name: &str) -> Result<String, String> {
+pub fn check_name(name: &str) -> Result<String, String> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         && ![".", "..", "register", "status"].contains(&name);
     ok.then(|| name.to_string())
         .ok_or_else(|| format!("'{name}' is not a registration name: use letters, digits, '.', '_' and '-'"))
-}
-
-/// The run flags of `exec`: the default policy, with `CAPWASI_ENV` read through `host_env`.
-pub fn exec_flags(exec: ExecFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<RunFlags, String> {
-    let mut envs = Vec::new();
-    for name in host_env(ENV_VAR).unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        if name.contains('=') {
-            return Err(format!("{ENV_VAR} names host variables to pass (HOME,LANG): '{name}' is not a name"));
-        }
-        envs.push(name.to_string());
-    }
-    let argv0 = exec.argv0.into_string().map_err(|a| format!("argv[0] {a:?} is not valid UTF-8"))?;
-    Ok(RunFlags {
-        dirs: vec![".".into()],
-        envs,
-        argv0: Some(argv0),
-        module: Some(exec.program),
-        args: exec.args,
-        ..RunFlags::default()
-    })
 }
 
 /// The link the kernel runs: [`INTERPRETER`] beside this capwasi, and capwasi itself.
@@ -138,21 +75,22 @@ fn expected_entry(interpreter: &Path) -> Vec<String> {
     ]
 }
 
-pub fn main(command: BinfmtCommand) -> ExitCode {
-    let result = match command {
-        BinfmtCommand::Print(flags) => print(&flags.name),
-        BinfmtCommand::Install(flags) => install(&flags.name),
-        BinfmtCommand::Uninstall(flags) => uninstall(&flags.name),
-        BinfmtCommand::Status(flags) => status(&flags.name),
-        BinfmtCommand::Exec(exec) => {
-            return match exec_flags(exec, |k| std::env::var(k).ok()) {
-                Ok(flags) => super::run_command(flags),
-                Err(e) => {
-                    eprintln_lossy!("capwasi: {e}");
-                    ExitCode::from(EXIT_USAGE)
-                }
-            };
-        }
+/// What `capwasi binfmt` does with a registration (`exec` runs through `run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Install,
+    Uninstall,
+    Status,
+    Print,
+}
+
+/// `capwasi binfmt ACTION --name NAME`.
+pub fn main(action: Action, name: &str) -> ExitCode {
+    let result = match action {
+        Action::Print => print(name),
+        Action::Install => install(name),
+        Action::Uninstall => uninstall(name),
+        Action::Status => status(name),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -323,16 +261,5 @@ mod tests {
         for bad in ["", "register", "status", "..", "a/b", "a:b", "a b"] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn the_default_policy_preopens_the_current_directory_and_capwasi_env_names() {
-        let exec = |argv0: &str| ExecFlags { program: "p.wasm".into(), argv0: argv0.into(), args: vec!["-x".into()] };
-        let flags = exec_flags(exec("./p.wasm"), |_| None).unwrap();
-        assert_eq!((flags.dirs, flags.envs, flags.argv0), (vec![".".into()], vec![], Some("./p.wasm".into())));
-        assert_eq!(flags.args, ["-x"]);
-        let env = |k: &str| (k == ENV_VAR).then(|| "HOME, LANG,,".to_string());
-        assert_eq!(exec_flags(exec("p"), env).unwrap().envs, ["HOME", "LANG"]);
-        assert!(exec_flags(exec("p"), |_| Some("A=1".into())).is_err());
     }
 }

@@ -1,68 +1,21 @@
-//! Turns the raw flags (and a `--policy` file) into what a run needs,
+//! Turns the raw flags (and a `--policy` file, and `-W`/`-S`) into what a run
+//! needs (`model::RunConfig`),
 //! resolving every choice the command line leaves open (guest names of
 //! `--dir`, `--env K` lookups), so it can be tested without wasm.
 
 use std::ffi::OsString;
-use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use capwasi::DirPerms;
-use capwasi::limits::{Limits, format_duration, format_size};
+use capwasi::limits::{format_duration, format_size};
 use toml::Spanned;
 
 use super::cache::{LoadOptions, default_cache_dir};
-use super::flags::{RunFlags, StatsOutput};
+use super::flags::{RunFlags, ServeFlags};
+use super::model::{ConfigError, LimitOrigins, Listen, Preopen, Route, RunConfig, ServeConfig, ServeMode};
+use super::model::{check_prefix, parse_tcplisten};
 use super::policy::{Dir, Fuel, Policy, Size, Timeout, WasmStack};
-
-/// One directory handed to the guest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Preopen {
-    /// Where it was given, for error messages (`--dir`, `--mapdir`, `[[dir]] in FILE`).
-    pub flag: String,
-    pub host: PathBuf,
-    pub guest: String,
-    pub perms: DirPerms,
-}
-
-/// Everything `capwasi run` needs.
-#[derive(Debug)]
-pub struct RunConfig {
-    pub module: PathBuf,
-    /// argv, argv[0] included.
-    pub args: Vec<String>,
-    pub env: Vec<(String, String)>,
-    pub preopens: Vec<Preopen>,
-    /// Host descriptors of inherited listening sockets (`--listenfd`), in order.
-    pub listen_fds: Vec<i32>,
-    /// Addresses to listen on (`--tcplisten`), in order.
-    pub tcplisten: Vec<SocketAddr>,
-    pub invoke: Option<String>,
-    pub limits: Limits,
-    /// Where each limit was set, for the line that names it when it trips.
-    pub origins: LimitOrigins,
-    pub trap_unknown_imports: bool,
-    /// The URLs a Dagger or CommonWA guest may open (`[urls]` of `--policy`).
-    pub url_policy: capwasi::url_abi::UrlPolicy,
-    /// Where the run's stats go (none: not counted).
-    pub stats: Vec<StatsOutput>,
-    /// The compile cache and whether precompiled modules may run.
-    pub load: LoadOptions,
-}
-
-/// How each limit was set, as the line naming it says: `--fuel 1000`, or
-/// `limits.fuel in p.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LimitOrigins {
-    pub fuel: String,
-    pub timeout: String,
-    pub max_memory: String,
-    pub max_fds: String,
-}
-
-/// A command-line value capwasi cannot use; the message says which and why.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+use super::wasmtime_opts::{Assign, Setting, assignments};
 
 impl RunConfig {
     /// Resolves `flags` (over the `--policy` file, if any), reading the host
@@ -70,13 +23,7 @@ impl RunConfig {
     pub fn resolve(mut flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let (policy, origins) = resolve_policy(&mut flags, &host_env)?;
         let module = flags.module.ok_or_else(|| ConfigError("no module to run: give FILE.wasm".into()))?;
-        let argv0 = match policy.argv0 {
-            Some(name) => name,
-            None => module
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| module.display().to_string()),
-        };
+        let argv0 = policy.argv0.unwrap_or_else(|| default_argv0(&module));
         let mut args = vec![argv0];
         args.extend(policy.args.unwrap_or_default());
 
@@ -128,6 +75,148 @@ impl RunConfig {
     }
 }
 
+impl ServeConfig {
+    /// Resolves `capwasi serve`'s flags: its run flags as `run` resolves them,
+    /// for every route, with a `--routes` file's own settings over them.
+    pub fn resolve(flags: ServeFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let ServeFlags { listen, routes, routes_file, max_body, max_response, max_instances, scratch, .. } = flags;
+        let mode = match (flags.cgi_process, flags.native_hello) {
+            (true, _) => ServeMode::Process,
+            (_, true) => ServeMode::NativeHello,
+            _ => ServeMode::Instance,
+        };
+        let mut run = flags.run;
+        for (given, flag) in [
+            (run.invoke.is_some(), "--invoke"),
+            (!run.tcplisten.is_empty(), "--tcplisten"),
+            (run.print_policy, "--print-policy"),
+        ] {
+            if given {
+                return Err(ConfigError(format!("{flag} does not apply to capwasi serve")));
+            }
+        }
+        // --listenfd hands the server its socket, not the guests.
+        let listen = if std::mem::take(&mut run.listenfd) {
+            Listen::Fd(inherited_listen_fds(&host_env)?[0])
+        } else {
+            Listen::Addr(parse_tcplisten(&listen).map_err(|e| ConfigError(e.0.replace("--tcplisten", "--listen")))?)
+        };
+        if let Some(scratch) = &scratch
+            && scratch.is_empty()
+        {
+            return Err(ConfigError("--scratch: give the guest name of the directory (/tmp)".into()));
+        }
+        let stats = !run.stats.is_empty();
+        let argv0 = run.argv0.clone();
+        let mut modules: Vec<(String, PathBuf)> = Vec::new();
+        for spec in &routes {
+            let (prefix, module) = spec
+                .split_once('=')
+                .filter(|(_, module)| !module.is_empty())
+                .ok_or_else(|| ConfigError(format!("--route {spec}: expected PREFIX=MODULE (/api=api.wasm)")))?;
+            let prefix = check_prefix(prefix).map_err(|why| ConfigError(format!("--route {spec}: {why}")))?;
+            modules.push((prefix, PathBuf::from(module)));
+        }
+        let entries = match &routes_file {
+            Some(path) => super::routes::load(path)?,
+            None => Vec::new(),
+        };
+        let fallback = run.module.take();
+        if run.module.is_none() {
+            // Resolved once with a stand-in module; each route then names its own.
+            run.module = Some(PathBuf::from("-"));
+        }
+        let base = RunConfig::resolve(run, &host_env)?;
+        let with_module = |module: PathBuf| {
+            let mut config = base.clone();
+            config.args[0] = argv0.clone().unwrap_or_else(|| default_argv0(&module));
+            config.module = module;
+            config
+        };
+        let mut resolved = Vec::new();
+        for (prefix, module) in modules {
+            if resolved.iter().any(|r: &Route| r.prefix == prefix) {
+                return Err(ConfigError(format!("--route: the prefix '{prefix}' is given twice")));
+            }
+            resolved.push(Route { prefix, run: with_module(module) });
+        }
+        for entry in entries {
+            let prefix = entry.prefix.into_inner();
+            if resolved.iter().any(|r| r.prefix == prefix) {
+                return Err(ConfigError(format!("--routes: the prefix '{prefix}' is also given by --route")));
+            }
+            let mut config = with_module(PathBuf::from(entry.module.into_inner()));
+            if let Some(args) = entry.args {
+                config.args.truncate(1);
+                config.args.extend(args);
+            }
+            let mut env = super::policy::Env(std::mem::take(&mut config.env));
+            for (key, value) in entry.env.0 {
+                env.set(key, value);
+            }
+            config.env = env.0;
+            config.preopens.retain(|p| !entry.dirs.iter().any(|d| d.guest == p.guest));
+            config.preopens.extend(entry.dirs.into_iter().map(|dir| Preopen {
+                flag: dir.origin,
+                host: PathBuf::from(dir.host.into_inner()),
+                guest: dir.guest,
+                perms: if dir.read_only { DirPerms::ReadOnly } else { DirPerms::ReadWrite },
+            }));
+            let file = routes_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let origin = |key: &str| format!("route {prefix}'s limits.{key} in {file}");
+            // Each limit the route gives replaces the command line's.
+            let given = &entry.limits;
+            let mut limits = std::mem::take(&mut config.limits);
+            if let Some(Fuel(units)) = given.fuel {
+                limits = limits.fuel(units);
+                config.origins.fuel = origin("fuel");
+            }
+            if let Some(Timeout(limit)) = given.timeout {
+                limits = limits.timeout(limit);
+                config.origins.timeout = origin("timeout");
+            }
+            if let Some(Size(bytes)) = given.max_memory {
+                limits = limits.max_memory(usize::try_from(bytes).unwrap_or(usize::MAX));
+                config.origins.max_memory = origin("max_memory");
+            }
+            if let Some(count) = given.max_fds {
+                limits = limits.max_fds(count);
+                config.origins.max_fds = origin("max_fds");
+            }
+            if let Some(WasmStack(bytes)) = given.max_wasm_stack {
+                limits = limits.max_wasm_stack(bytes);
+            }
+            config.limits = limits;
+            resolved.push(Route { prefix, run: config });
+        }
+        if let Some(module) = fallback {
+            if resolved.iter().any(|r| r.prefix.is_empty()) {
+                return Err(ConfigError("FILE serves every path; a route for '/' is given too".into()));
+            }
+            resolved.push(Route { prefix: String::new(), run: with_module(module) });
+        }
+        // The longest prefix first: the first route that serves a path is the most specific.
+        resolved.sort_by_key(|route| std::cmp::Reverse(route.prefix.len()));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(ServeConfig {
+            listen,
+            routes: resolved,
+            max_body,
+            max_response,
+            max_instances: max_instances.filter(|&n| n > 0).unwrap_or(cores),
+            scratch,
+            pooling: !flags.no_pooling,
+            mode,
+            stats,
+        })
+    }
+}
+
+/// A guest's default argv[0]: its module's file name.
+fn default_argv0(module: &std::path::Path) -> String {
+    module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| module.display().to_string())
+}
+
 /// The policy `flags` resolve to: the `--policy` file's, with the flags given
 /// over it (see `policy.rs` for how they combine), and where each limit came
 /// from. wasmtime's `-W`/`-S` options apply first, onto the flags they stand
@@ -137,7 +226,7 @@ pub fn resolve_policy(
     host_env: &impl Fn(&str) -> Option<String>,
 ) -> Result<(Policy, LimitOrigins), ConfigError> {
     let wasmtime_options: Vec<_> = flags.wasm.drain(..).chain(flags.wasi.drain(..)).flatten().collect();
-    super::wasmtime_opts::apply(&wasmtime_options, flags).map_err(ConfigError)?;
+    apply_wasmtime_options(&wasmtime_options, flags).map_err(ConfigError)?;
     let mut policy = match &flags.policy {
         Some(path) => Policy::load(path)?,
         None => Policy::default(),
@@ -222,15 +311,21 @@ pub fn resolve_policy(
     Ok((policy, origins))
 }
 
-/// `--tcplisten ADDR:PORT`: a socket address, or a host name and port that
-/// resolves (the first address is used).
-pub fn parse_tcplisten(spec: &str) -> Result<SocketAddr, ConfigError> {
-    if let Ok(addr) = spec.parse() {
-        return Ok(addr);
+/// Sets the flags wasmtime's `-W`/`-S` `settings` stand for, in order.
+pub fn apply_wasmtime_options(settings: &[Setting], flags: &mut RunFlags) -> Result<(), String> {
+    for assign in assignments(settings)? {
+        match assign {
+            Assign::Fuel(units) => flags.fuel = Some(units),
+            Assign::MaxWasmStack(bytes) => flags.max_wasm_stack = Some(bytes),
+            Assign::TrapUnknownImports(on) => flags.trap_unknown_imports = on,
+            Assign::MaxMemory(bytes) => flags.max_memory = Some(bytes),
+            Assign::Timeout(limit) => flags.timeout = Some(limit),
+            Assign::Listenfd(on) => flags.listenfd = on,
+            Assign::Tcplisten(spec) => flags.tcplisten.push(spec),
+            Assign::InheritEnv(on) => flags.inherit_env = on,
+        }
     }
-    let bad = |why: String| ConfigError(format!("--tcplisten {spec}: {why}; expected ADDR:PORT, e.g. 127.0.0.1:8080"));
-    let mut addrs = spec.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
-    addrs.next().ok_or_else(|| bad("the name has no address".into()))
+    Ok(())
 }
 
 /// The descriptors systemd-style socket activation passed: `LISTEN_FDS`
@@ -298,69 +393,90 @@ pub fn parse_mapdir(spec: &str) -> Result<Preopen, ConfigError> {
     }
 }
 
-/// One warning line for each pair of preopens where one host directory is
-/// inside (or is) the other and only one of them is read-only: the guest can
-/// change through the read-write one what the read-only one shows. Host paths
-/// are compared after resolving symlinks; a directory that cannot be resolved
-/// is left out (opening it fails later, with its own message).
-pub fn overlap_warnings(preopens: &[Preopen]) -> Vec<String> {
-    let resolved: Vec<Option<PathBuf>> = preopens.iter().map(|p| std::fs::canonicalize(&p.host).ok()).collect();
-    let mut warnings = Vec::new();
-    for (i, a) in preopens.iter().enumerate() {
-        for (j, b) in preopens.iter().enumerate().skip(i + 1) {
-            let (Some(a_host), Some(b_host)) = (&resolved[i], &resolved[j]) else { continue };
-            if a.perms == b.perms {
-                continue;
-            }
-            let (writable, read_only, writable_host, read_only_host) =
-                if a.perms == DirPerms::ReadWrite { (a, b, a_host, b_host) } else { (b, a, b_host, a_host) };
-            let what = if read_only_host.starts_with(writable_host) {
-                read_only.guest.clone()
-            } else if writable_host.starts_with(read_only_host) {
-                format!("part of {}", read_only.guest)
-            } else {
-                continue;
-            };
-            warnings.push(format!(
-                "capwasi: warning: {} (read-write) and {} (read-only) overlap on the host: \
-                 the guest can change {what} through {}",
-                describe(writable),
-                describe(read_only),
-                writable.guest
-            ));
-        }
-    }
-    warnings
-}
-
-/// A preopen as it was written on the command line.
-fn describe(preopen: &Preopen) -> String {
-    let host = preopen.host.display();
-    let ro = if preopen.perms == DirPerms::ReadOnly { "::ro" } else { "" };
-    match preopen.flag.as_str() {
-        "--mapdir" => format!("--mapdir {}::{host}{ro}", preopen.guest),
-        "--dir" if preopen.guest == host.to_string() && ro.is_empty() => format!("--dir {host}"),
-        "--dir" => format!("--dir {host}::{}{ro}", preopen.guest),
-        // A policy file's `[[dir]]`.
-        origin => format!("{host} as {}{ro} ({origin})", preopen.guest),
-    }
-}
-
-/// Why a preopen's host directory cannot be used, as one actionable line.
-pub fn preopen_error(preopen: &Preopen, err: &std::io::Error) -> String {
-    let host = preopen.host.display();
-    let why = match err.kind() {
-        std::io::ErrorKind::NotFound => "no such directory on the host".to_string(),
-        std::io::ErrorKind::NotADirectory => "it is not a directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => err.to_string(),
-    };
-    format!("cannot open preopen '{}' (host '{host}'): {why}; check {}", preopen.guest, preopen.flag)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::model::overlap_warnings;
     use super::*;
+    use capwasi::limits::Limits;
+    use std::net::SocketAddr;
+    use std::time::Duration;
+
+    fn flags_of(args: &[&str]) -> RunFlags {
+        let argv = ["capwasi", "run"].iter().chain(args).chain(&["m.wasm"]).map(OsString::from).collect();
+        match super::super::flags::parse(argv).unwrap().command {
+            super::super::flags::Command::Run(f) => *f,
+            _ => unreachable!(),
+        }
+    }
+
+    fn serve(args: &[&str]) -> Result<ServeConfig, ConfigError> {
+        let argv = ["capwasi", "serve"].iter().chain(args).map(OsString::from).collect();
+        match super::super::flags::parse(argv).unwrap().command {
+            super::super::flags::Command::Serve(f) => ServeConfig::resolve(*f, |_| None),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn serve_routes_run_with_the_command_lines_settings_longest_prefix_first() {
+        let config =
+            serve(&["--route", "/a/=a.wasm", "--route", "/a/b=b.wasm", "--env", "K=V", "--fuel", "9", "c.wasm"])
+                .unwrap();
+        let routes: Vec<_> = config.routes.iter().map(|r| (r.prefix.as_str(), r.run.args[0].as_str())).collect();
+        assert_eq!(routes, [("/a/b", "b.wasm"), ("/a", "a.wasm"), ("", "c.wasm")]);
+        for route in &config.routes {
+            assert_eq!(
+                (route.run.env.clone(), route.run.limits.fuel_limit()),
+                (vec![("K".into(), "V".into())], Some(9))
+            );
+        }
+        assert_eq!(config.routes[1].path_info("/a/x"), Some("/x"));
+        assert_eq!(config.routes[1].path_info("/ab"), None, "a prefix matches whole path segments");
+        assert_eq!(config.listen, Listen::Addr("127.0.0.1:8080".parse().unwrap()));
+    }
+
+    #[test]
+    fn serve_refuses_what_does_not_apply_and_bad_routes() {
+        let error = |args: &[&str]| serve(args).unwrap_err().0;
+        assert_eq!(error(&["--invoke", "f", "m.wasm"]), "--invoke does not apply to capwasi serve");
+        assert!(error(&["--route", "api=a.wasm"]).contains("must be a path starting with '/'"));
+        assert!(error(&["--route", "/api"]).contains("expected PREFIX=MODULE"));
+        assert!(error(&["--route", "/x=a.wasm", "--route", "/x/=b.wasm"]).contains("'/x' is given twice"));
+        assert!(error(&["--route", "/=a.wasm", "b.wasm"]).contains("a route for '/' is given too"));
+    }
+
+    #[test]
+    fn settings_apply_in_order_and_check_values_as_the_flags_do() {
+        let group = |g, text: &str| -> Vec<Setting> {
+            let given = flags_of(&[g, text]);
+            given.wasm.into_iter().chain(given.wasi).flatten().collect()
+        };
+        let wasm = |text: &str| group("-W", text);
+        let wasi = |text: &str| group("-S", text);
+        let mut flags = RunFlags::default();
+        let mut all = wasm("max-wasm-stack=1024,max-wasm-stack=0x800000,unknown-imports-trap");
+        all.extend(wasi("inherit-env,tcplisten=127.0.0.1:0,listenfd=n"));
+        apply_wasmtime_options(&all, &mut flags).unwrap();
+        assert_eq!(flags.max_wasm_stack, Some(8 << 20));
+        assert!(flags.trap_unknown_imports && flags.inherit_env && !flags.listenfd);
+        assert_eq!(flags.tcplisten, ["127.0.0.1:0"]);
+        let mut limits = wasm("fuel=1_000,timeout=2");
+        limits.extend(wasm("timeout=250ms"));
+        apply_wasmtime_options(&limits, &mut flags).unwrap();
+        assert_eq!((flags.fuel, flags.timeout), (Some(1000), Some(Duration::from_millis(250))));
+        apply_wasmtime_options(&wasm("timeout=3"), &mut flags).unwrap();
+        assert_eq!(flags.timeout, Some(Duration::from_secs(3)), "a bare number is seconds, as in wasmtime");
+        assert!(apply_wasmtime_options(&wasm("timeout=1m"), &mut flags).is_ok(), "and minutes as in --timeout");
+        assert_eq!(
+            apply_wasmtime_options(&wasm("fuel=0"), &mut flags).unwrap_err(),
+            "-W fuel=0: --fuel 0 allows no instruction at all; give a positive count"
+        );
+        let zero = wasm("max-wasm-stack=0");
+        assert_eq!(
+            apply_wasmtime_options(&zero, &mut flags).unwrap_err(),
+            "-W max-wasm-stack=0: 0 bytes is not a stack size: give one from 1 byte to 1G (1073741824 bytes)"
+        );
+    }
 
     fn pre(flag: &str, host: &str, guest: &str, perms: DirPerms) -> Preopen {
         Preopen { flag: flag.into(), host: host.into(), guest: guest.into(), perms }

@@ -8,8 +8,9 @@ use std::time::Duration;
 use capwasi::limits;
 use clap::{Args, Parser, Subcommand};
 
-use super::trace;
+use super::model::{StatsOutput, parse_fuel, parse_stack_size};
 use super::wasmtime_opts::{Group, GroupParser, Setting};
+use super::{binfmt, trace};
 
 /// `capwasi run --help` groups its flags under these headings.
 const PREOPENS: &str = "Preopens (what the guest may reach)";
@@ -64,10 +65,14 @@ pub enum Command {
     Test(super::test::TestFlags),
     /// Compile a module ahead of time into a `.cwasm` for `run --allow-precompiled`.
     Compile(CompileFlags),
+    /// Serve CGI programs over HTTP: each request runs a fresh instance of the
+    /// module its route names (RFC 3875 variables, body on stdin, the response
+    /// on stdout).
+    Serve(Box<ServeFlags>),
     /// Let the Linux kernel run preview1 modules directly (`./hello.wasm`),
     /// through binfmt_misc.
     #[command(subcommand)]
-    Binfmt(super::binfmt::BinfmtCommand),
+    Binfmt(BinfmtCommand),
     /// Print a completion script for SHELL (bash, zsh or fish) on stdout.
     Completions(CompletionsFlags),
     /// Print a manual page (roff) on stdout: capwasi(1), or a subcommand's
@@ -112,6 +117,78 @@ pub struct CompileFlags {
     #[arg(long)]
     pub with_timeout: bool,
 }
+
+/// `capwasi serve --help` groups its own flags under this heading.
+const SERVING: &str = "Serving";
+
+/// Flags of `capwasi serve`: its own, then `run`'s, which apply to every
+/// request (`--invoke`, `--tcplisten` and `--print-policy` are refused).
+#[derive(Args, Debug)]
+#[command(after_help = SERVE_AFTER_HELP)]
+pub struct ServeFlags {
+    /// Listen on ADDR:PORT (with `--listenfd`, on the socket passed instead).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080", help_heading = SERVING)]
+    pub listen: String,
+
+    /// Serve requests whose path is PREFIX or begins with PREFIX/ with MODULE
+    /// (repeatable; the longest prefix wins). Without any route, FILE serves
+    /// every path.
+    #[arg(long = "route", value_name = "PREFIX=MODULE", help_heading = SERVING)]
+    pub routes: Vec<String>,
+
+    /// Read routes from a TOML file: `[[route]]` tables with `prefix`,
+    /// `module`, and each its own `[[route.dir]]`, `[route.env]` and
+    /// `[route.limits]` over the command line's.
+    #[arg(long = "routes", value_name = "FILE.toml", help_heading = SERVING)]
+    pub routes_file: Option<PathBuf>,
+
+    /// Refuse a request body larger than BYTES with 413 (suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = limits::parse_size, help_heading = SERVING)]
+    pub max_body: u64,
+
+    /// Cut off a response larger than BYTES (headers and body; suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", default_value = "16M", value_parser = limits::parse_size, help_heading = SERVING)]
+    pub max_response: u64,
+
+    /// Run at most N guests at once; further requests wait (default: the
+    /// number of cores).
+    #[arg(long, value_name = "N", help_heading = SERVING)]
+    pub max_instances: Option<usize>,
+
+    /// Hand each request a fresh, empty directory as GUEST (`/tmp`), removed
+    /// when the request ends.
+    #[arg(long, value_name = "GUEST", help_heading = SERVING)]
+    pub scratch: Option<String>,
+
+    /// Allocate each instance with mmap instead of from wasmtime's pooling
+    /// allocator (slots reserved up front, reset between requests).
+    #[arg(long, help_heading = SERVING)]
+    pub no_pooling: bool,
+
+    /// Classic CGI, for comparison: run each request as a new `capwasi run`
+    /// process instead of an instance in this one.
+    #[arg(long, help_heading = SERVING)]
+    pub cgi_process: bool,
+
+    /// Answer every request with a fixed text from native code, running no
+    /// guest (the server's own cost, for benchmarks).
+    #[arg(long, hide = true)]
+    pub native_hello: bool,
+
+    #[command(flatten)]
+    pub run: RunFlags,
+}
+
+/// `capwasi serve --help`'s last words: what a guest sees and what a request gets.
+pub const SERVE_AFTER_HELP: &str = "\
+Each request runs a fresh instance of its route's module: the CGI variables
+(GATEWAY_INTERFACE, REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING,
+CONTENT_TYPE, CONTENT_LENGTH, SERVER_*, REMOTE_ADDR, REMOTE_PORT, HTTP_*) in
+its environment, the body on stdin; its stdout is a CGI response (Status:,
+Location:, other headers, a blank line, the body), its stderr goes to the
+server's log with the request's id. A guest that traps answers 500, one past
+--timeout 504, a response without a header block 502. SIGTERM or Ctrl-C stops
+accepting and lets requests in flight finish.";
 
 /// Flags of `capwasi run`.
 #[derive(Args, Debug, Default)]
@@ -257,24 +334,6 @@ pub struct RunFlags {
     pub args: Vec<OsString>,
 }
 
-/// `--fuel N`: a positive count (`_` may group digits: `10_000_000`).
-pub fn parse_fuel(text: &str) -> Result<u64, String> {
-    match text.replace('_', "").parse::<u64>() {
-        Ok(0) => Err("--fuel 0 allows no instruction at all; give a positive count".into()),
-        Ok(n) if text.starts_with(|c: char| c.is_ascii_digit()) => Ok(n),
-        _ => Err(format!("'{text}' is not a count of fuel units (examples: 1000000, 10_000_000)")),
-    }
-}
-
-/// Where `--stats` reports go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StatsOutput {
-    /// A table on stderr.
-    Table,
-    /// JSON written to a file.
-    Json(PathBuf),
-}
-
 /// `--stats` (a table on stderr) or `--stats=json:PATH`.
 fn parse_stats(text: &str) -> Result<StatsOutput, String> {
     match text.split_once(':') {
@@ -284,37 +343,96 @@ fn parse_stats(text: &str) -> Result<StatsOutput, String> {
     }
 }
 
-/// A positive size that fits this machine's address space, as `--max-wasm-stack` takes.
-pub(super) fn parse_stack_size(text: &str) -> Result<usize, String> {
-    check_stack_size(limits::parse_size(text)?)
-        .map_err(|_| format!("'{text}' is not a stack size: give one from 1 byte to 1G (examples: 8M, 64M)"))
+// `capwasi binfmt`: its flags, and `exec`'s argv as run flags.
+
+#[derive(Subcommand, Debug)]
+pub enum BinfmtCommand {
+    /// Register capwasi for preview1 modules (needs root and binfmt_misc mounted),
+    /// creating the `capwasi-binfmt` link beside capwasi that the kernel runs.
+    Install(NameFlags),
+    /// Remove the registration (and the link, when no registration uses it).
+    Uninstall(NameFlags),
+    /// Say whether capwasi is registered as `install` would register it.
+    /// Exit status 0 if so, 1 if not.
+    Status(NameFlags),
+    /// Print the registration line `install` writes to
+    /// /proc/sys/fs/binfmt_misc/register.
+    Print(NameFlags),
+    /// Run PROGRAM as the registration does: the current directory preopened
+    /// as `.`, no environment unless CAPWASI_ENV names variables (`HOME,LANG`).
+    /// The kernel calls this through the `capwasi-binfmt` link.
+    Exec(ExecFlags),
 }
 
-/// `bytes` as a wasm stack size: from 1 byte to [`MAX_WASM_STACK`].
-pub(super) fn check_stack_size(bytes: u64) -> Result<usize, String> {
-    usize::try_from(bytes).ok().filter(|&bytes| bytes > 0 && bytes <= MAX_WASM_STACK).ok_or_else(|| {
-        format!("{bytes} bytes is not a stack size: give one from 1 byte to 1G ({MAX_WASM_STACK} bytes)")
+#[derive(Args, Debug)]
+pub struct NameFlags {
+    /// The registration's name (its file in /proc/sys/fs/binfmt_misc).
+    #[arg(long, default_value = "capwasi", value_parser = binfmt::check_name)]
+    pub name: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecFlags {
+    /// The module to run.
+    #[arg(value_name = "PROGRAM")]
+    pub program: PathBuf,
+    /// The guest's argv[0] (the kernel passes the name the program was run by).
+    #[arg(value_name = "ARGV0")]
+    pub argv0: OsString,
+    /// Arguments for the guest, passed verbatim.
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<OsString>,
+}
+
+/// The run flags of `exec`: the default policy, with `CAPWASI_ENV` read through `host_env`.
+pub fn exec_flags(exec: ExecFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<RunFlags, String> {
+    let mut envs = Vec::new();
+    for name in host_env(binfmt::ENV_VAR).unwrap_or_default().split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if name.contains('=') {
+            return Err(format!(
+                "{} names host variables to pass (HOME,LANG): '{name}' is not a name",
+                binfmt::ENV_VAR
+            ));
+        }
+        envs.push(name.to_string());
+    }
+    let argv0 = exec.argv0.into_string().map_err(|a| format!("argv[0] {a:?} is not valid UTF-8"))?;
+    Ok(RunFlags {
+        dirs: vec![".".into()],
+        envs,
+        argv0: Some(argv0),
+        module: Some(exec.program),
+        args: exec.args,
+        ..RunFlags::default()
     })
 }
 
-/// The largest `--max-wasm-stack`: far beyond any real program's need, and small enough
-/// that the guest's thread stack (this plus the host's share) can always be reserved.
-const MAX_WASM_STACK: usize = 1 << 30;
+/// The command line's definition: the derived one, with `serve`'s FILE
+/// optional when routes name the modules.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().mut_subcommand("serve", |serve| {
+        // mut_arg moves the argument last: move ARGS after it again, as the last positional.
+        serve
+            .mut_arg("module", |module| module.required_unless_present_any(["routes", "routes_file"]))
+            .mut_arg("args", |a| a)
+    })
+}
 
 /// The subcommands, so that `capwasi FILE.wasm` can mean `capwasi run FILE.wasm`.
 const SUBCOMMANDS: &[&str] =
-    &["run", "compile", "test", "binfmt", "completions", "man", "help", "-h", "--help", "-V", "--version"];
+    &["run", "compile", "serve", "test", "binfmt", "completions", "man", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses the process arguments, inserting `run` when the first argument is
 /// not a subcommand, and `--` before the module so that everything after it
 /// (`-h` included) reaches the guest untouched. Called as
-/// [`super::binfmt::INTERPRETER`] (the link the kernel runs), it is
+/// [`binfmt::INTERPRETER`] (the link the kernel runs), it is
 /// `capwasi binfmt exec PROGRAM ARGV0 ARGS...`.
 pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     let called_as = argv.first().map(std::path::Path::new).and_then(|p| p.file_name());
-    if called_as.is_some_and(|name| name == super::binfmt::INTERPRETER) {
+    if called_as.is_some_and(|name| name == binfmt::INTERPRETER) {
         argv.splice(0..1, ["capwasi", "binfmt", "exec", "--"].map(OsString::from));
-        return Cli::try_parse_from(argv);
+        return from_argv(argv);
     }
     let first = argv.get(1).and_then(|a| a.to_str());
     if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
@@ -325,7 +443,14 @@ pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     {
         argv.insert(2 + module_at, "--".into());
     }
-    Cli::try_parse_from(argv)
+    from_argv(argv)
+}
+
+fn from_argv(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut command = command();
+    let matches = command.try_get_matches_from_mut(argv)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
 /// The index of the module among `run`'s arguments: the first token that is
@@ -443,5 +568,16 @@ mod tests {
         assert!(parse_stack_size("0").is_err());
         assert!(parse_stack_size("2G").is_err());
         assert_eq!(parse_run(&["--max-wasm-stack", "64K", "m.wasm"]).max_wasm_stack, Some(65536));
+    }
+
+    #[test]
+    fn the_default_policy_preopens_the_current_directory_and_capwasi_env_names() {
+        let exec = |argv0: &str| ExecFlags { program: "p.wasm".into(), argv0: argv0.into(), args: vec!["-x".into()] };
+        let flags = exec_flags(exec("./p.wasm"), |_| None).unwrap();
+        assert_eq!((flags.dirs, flags.envs, flags.argv0), (vec![".".into()], vec![], Some("./p.wasm".into())));
+        assert_eq!(flags.args, ["-x"]);
+        let env = |k: &str| (k == binfmt::ENV_VAR).then(|| "HOME, LANG,,".to_string());
+        assert_eq!(exec_flags(exec("p"), env).unwrap().envs, ["HOME", "LANG"]);
+        assert!(exec_flags(exec("p"), |_| Some("A=1".into())).is_err());
     }
 }

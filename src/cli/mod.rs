@@ -1,5 +1,10 @@
-//! The `capwasi` command line: flags (`flags.rs`) -> resolved configuration
-//! (`config.rs`) -> run (`run.rs`), and the exit-code contract.
+//! The `capwasi` command line, and the exit-code contract.
+//!
+//! Each input has its own parser: `flags.rs` (clap, binfmt's argv included),
+//! `policy.rs` (a `--policy` file), `wasmtime_opts.rs` (`-W`/`-S`); `config.rs`
+//! resolves them into the one configuration model, `model.rs`. The commands
+//! (`run.rs`, `binfmt.rs`, `serve/`) consume the model and import no parser;
+//! `model.rs` imports none either. This file wires the two sides together.
 
 // capwasi's own output. Rust's `print!` family panics when its stream is closed or
 // its reader went away (SIGPIPE is ignored, so a guest's write gets EPIPE instead of
@@ -44,8 +49,11 @@ pub mod config;
 pub mod flags;
 pub mod generate;
 pub mod host;
+pub mod model;
 pub mod policy;
+pub mod routes;
 pub mod run;
+pub mod serve;
 pub mod stats;
 pub mod test;
 pub mod trace;
@@ -89,7 +97,14 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Test(flags) => test::main(flags),
         Command::Run(flags) => run_command(*flags),
-        Command::Binfmt(command) => binfmt::main(command),
+        Command::Binfmt(command) => binfmt_command(command),
+        Command::Serve(flags) => match model::ServeConfig::resolve(*flags, |k| std::env::var(k).ok()) {
+            Ok(config) => serve::main(config),
+            Err(e) => {
+                eprintln_lossy!("capwasi: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         Command::Completions(flags) => {
             generate::completions(flags.shell);
             ExitCode::SUCCESS
@@ -122,6 +137,28 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `capwasi binfmt ...`: `exec` runs the program as `run` would with the
+/// default policy; the others manage the registration.
+fn binfmt_command(command: flags::BinfmtCommand) -> ExitCode {
+    use flags::BinfmtCommand::*;
+    let (action, name) = match command {
+        Exec(exec) => {
+            return match flags::exec_flags(exec, |k| std::env::var(k).ok()) {
+                Ok(flags) => run_command(flags),
+                Err(e) => {
+                    eprintln_lossy!("capwasi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            };
+        }
+        Install(flags) => (binfmt::Action::Install, flags.name),
+        Uninstall(flags) => (binfmt::Action::Uninstall, flags.name),
+        Status(flags) => (binfmt::Action::Status, flags.name),
+        Print(flags) => (binfmt::Action::Print, flags.name),
+    };
+    binfmt::main(action, &name)
+}
+
 /// `capwasi run` with `flags`: resolve (or print the policy), run, the lines
 /// of a limit that ended the run, the stats, and the exit status of the outcome.
 fn run_command(mut flags: flags::RunFlags) -> ExitCode {
@@ -145,7 +182,7 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    let config = match config::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
+    let config = match model::RunConfig::resolve(flags, |k| std::env::var(k).ok()) {
         Ok(config) => config,
         Err(e) => {
             eprintln_lossy!("capwasi: {e}");
@@ -192,8 +229,8 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     if let Some(report) = &finished.report {
         for output in &outputs {
             match output {
-                flags::StatsOutput::Table => eprint_lossy!("{}", report.table()),
-                flags::StatsOutput::Json(path) => {
+                model::StatsOutput::Table => eprint_lossy!("{}", report.table()),
+                model::StatsOutput::Json(path) => {
                     let text = format!("{:#}\n", report.json());
                     if let Err(e) = std::fs::write(path, text) {
                         eprintln_lossy!("capwasi: cannot write --stats=json:{}: {e}", path.display());

@@ -56,8 +56,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::config::{ConfigError, parse_tcplisten};
-use super::flags::parse_stack_size;
+use super::model::{ConfigError, parse_stack_size, parse_tcplisten};
 
 /// A policy file, as written and as `--print-policy` prints it.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
@@ -379,26 +378,7 @@ impl Policy {
         let at = |span: std::ops::Range<usize>, key: &str, why: String| {
             ConfigError(format!("{shown}:{}: {key}: {why}", line_of(&text, span.start)))
         };
-        let base = path.parent().unwrap_or(Path::new(""));
-        for dir in &mut policy.dirs {
-            let host = absolute(&base.join(dir.host.get_ref()));
-            let why = match std::fs::metadata(&host) {
-                Ok(meta) if meta.is_dir() => None,
-                Ok(_) => Some(format!("'{}' is not a directory", host.display())),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    Some(format!("no such directory '{}'", host.display()))
-                }
-                Err(e) => Some(format!("cannot use '{}': {e}", host.display())),
-            };
-            if let Some(why) = why {
-                return Err(at(dir.host.span(), "dir.host", why));
-            }
-            if dir.guest.is_empty() {
-                return Err(at(dir.host.span(), "dir.guest", "a guest name cannot be empty".into()));
-            }
-            *dir.host.get_mut() = host.display().to_string();
-            dir.origin = format!("[[dir]] in {shown}");
-        }
+        check_dirs(&mut policy.dirs, path, &text, "dir")?;
         for addr in &policy.sockets.tcplisten {
             if let Err(ConfigError(why)) = parse_tcplisten(addr.get_ref()) {
                 let why = why.trim_start_matches("--tcplisten ").to_string();
@@ -419,20 +399,51 @@ impl Policy {
     }
 }
 
+/// Checks the `[[dir]]` tables (`key`: their dotted name) of the TOML file at
+/// `path` (its `text`): each `host` must be a directory, made absolute against
+/// the file's directory, and each `guest` a name.
+pub(super) fn check_dirs(dirs: &mut [Dir], path: &Path, text: &str, key: &str) -> Result<(), ConfigError> {
+    let shown = path.display();
+    let at = |span: std::ops::Range<usize>, field: &str, why: String| {
+        ConfigError(format!("{shown}:{}: {key}.{field}: {why}", line_of(text, span.start)))
+    };
+    let base = path.parent().unwrap_or(Path::new(""));
+    for dir in dirs {
+        let host = absolute(&base.join(dir.host.get_ref()));
+        let why = match std::fs::metadata(&host) {
+            Ok(meta) if meta.is_dir() => None,
+            Ok(_) => Some(format!("'{}' is not a directory", host.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(format!("no such directory '{}'", host.display()))
+            }
+            Err(e) => Some(format!("cannot use '{}': {e}", host.display())),
+        };
+        if let Some(why) = why {
+            return Err(at(dir.host.span(), "host", why));
+        }
+        if dir.guest.is_empty() {
+            return Err(at(dir.host.span(), "guest", "a guest name cannot be empty".into()));
+        }
+        *dir.host.get_mut() = host.display().to_string();
+        dir.origin = format!("[[{key}]] in {shown}");
+    }
+    Ok(())
+}
+
 /// `path` made absolute against the current directory, without resolving
 /// symlinks (so the policy names what the command line named).
-fn absolute(path: &Path) -> PathBuf {
+pub(super) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// A TOML or schema error as `FILE:LINE: KEY: what`, KEY the dotted path of
 /// the key it is about (when the parser knows it).
-fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
+pub(super) fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
     let line = err.span().map(|span| line_of(text, span.start));
     // Without its input, the error's text ends with "in `a.b`": the key path.
     let mut bare = err.clone();

@@ -11,8 +11,8 @@ use wasmtime::{Engine, Linker, Module, Store, Trap, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
-use super::config::{RunConfig, overlap_warnings, preopen_error};
 use super::host::{self, Host};
+use super::model::{RunConfig, overlap_warnings, preopen_error};
 use super::stats::Report;
 
 /// How a run ended, short of a host error.
@@ -142,24 +142,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     let run_time = running.elapsed();
     drop(watchdog);
 
-    let outcome = match result {
-        Ok(()) => Outcome::Exited(0),
-        Err(e) => {
-            if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
-                Outcome::Exited(*code)
-            } else if let Some(forbidden) = e.downcast_ref::<capwasi::url_abi::ForbiddenUrl>() {
-                Outcome::Forbidden(forbidden.clone())
-            } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
-                Outcome::TimedOut(timed_out.limit)
-            } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
-                Outcome::OutOfFuel(config.limits.fuel_limit().unwrap_or_default())
-            } else if ends_guest(&e) {
-                Outcome::Trapped(e)
-            } else {
-                return Err(e);
-            }
-        }
-    };
+    let outcome = outcome(result, &config.limits)?;
     let wasi = &store.data().wasi;
     // How the guest failed, for the line naming a limit that refused it first.
     // Only a trap makes the limit's status the run's: a guest that exits
@@ -202,6 +185,25 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
         wasi: wasi.stats().unwrap_or_default(),
     });
     Ok(Finished { outcome, refused_by, notes, report })
+}
+
+/// How a guest's call into `_start` (or another export) ended, under `limits`;
+/// `Err` if it was the host's failure, not the guest's.
+pub fn outcome(result: wasmtime::Result<()>, limits: &Limits) -> wasmtime::Result<Outcome> {
+    let Err(e) = result else { return Ok(Outcome::Exited(0)) };
+    Ok(if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
+        Outcome::Exited(*code)
+    } else if let Some(forbidden) = e.downcast_ref::<capwasi::url_abi::ForbiddenUrl>() {
+        Outcome::Forbidden(forbidden.clone())
+    } else if let Some(timed_out) = e.downcast_ref::<TimedOut>() {
+        Outcome::TimedOut(timed_out.limit)
+    } else if e.downcast_ref::<Trap>() == Some(&Trap::OutOfFuel) {
+        Outcome::OutOfFuel(limits.fuel_limit().unwrap_or_default())
+    } else if ends_guest(&e) {
+        Outcome::Trapped(e)
+    } else {
+        return Err(e);
+    })
 }
 
 /// Whether an error from the guest's code ends the run as the guest's doing
@@ -268,7 +270,12 @@ const NO_START: &str = "the module exports no `_start` function: it is not a WAS
                         name the function to call with --invoke NAME";
 
 /// Fails with one line naming every import the linker cannot satisfy.
-fn check_imports(linker: &Linker<Host>, store: &mut Store<Host>, module: &Module, path: &Path) -> wasmtime::Result<()> {
+pub fn check_imports(
+    linker: &Linker<Host>,
+    store: &mut Store<Host>,
+    module: &Module,
+    path: &Path,
+) -> wasmtime::Result<()> {
     let missing: Vec<String> = module
         .imports()
         .filter(|import| linker.get_by_import(&mut *store, import).is_none())

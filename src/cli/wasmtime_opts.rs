@@ -26,7 +26,7 @@ use capwasi::limits::parse_duration;
 use clap::builder::TypedValueParser;
 use clap::error::{Error, ErrorKind};
 
-use super::flags::{RunFlags, check_stack_size, parse_fuel};
+use super::model::{check_stack_size, parse_fuel};
 
 /// wasmtime's two option groups `capwasi run` takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,8 +65,30 @@ pub enum Parsed {
     Text(String),
 }
 
-/// Sets a capwasi flag from an option's value; the error says why the value cannot be used.
-type Setter = fn(&mut RunFlags, &Parsed) -> Result<(), String>;
+/// The capwasi flag an option's value sets; the error says why the value cannot be used.
+type Setter = fn(&Parsed) -> Result<Assign, String>;
+
+/// What one `-W`/`-S` option asks of capwasi's own flags: the value of the flag
+/// it stands for (`config.rs` sets it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Assign {
+    /// `--fuel N`.
+    Fuel(u64),
+    /// `--max-wasm-stack N`.
+    MaxWasmStack(usize),
+    /// `--trap-unknown-imports`.
+    TrapUnknownImports(bool),
+    /// `--max-memory N`.
+    MaxMemory(u64),
+    /// `--timeout DURATION`.
+    Timeout(Duration),
+    /// `--listenfd`.
+    Listenfd(bool),
+    /// `--tcplisten ADDR:PORT` (one more).
+    Tcplisten(String),
+    /// `--inherit-env`.
+    InheritEnv(bool),
+}
 
 /// What capwasi does with one option.
 #[derive(Clone, Copy)]
@@ -107,14 +129,15 @@ impl std::fmt::Debug for Setting {
     }
 }
 
-/// Applies `settings`, in order, to `flags`.
-pub fn apply(settings: &[Setting], flags: &mut RunFlags) -> Result<(), String> {
+/// What `settings` ask of capwasi's flags, in order (a later one wins).
+pub fn assignments(settings: &[Setting]) -> Result<Vec<Assign>, String> {
+    let mut assigned = Vec::new();
     for setting in settings {
         if let Meaning::Flag { set, .. } = setting.option.meaning {
-            set(flags, &setting.value).map_err(|why| format!("{setting:?}: {why}"))?;
+            assigned.push(set(&setting.value).map_err(|why| format!("{setting:?}: {why}"))?);
         }
     }
-    Ok(())
+    Ok(assigned)
 }
 
 /// Parses one `-W`/`-S` value (`KEY[=VAL][,...]`) into the settings it makes,
@@ -289,42 +312,29 @@ const ASYNC: &str = "capwasi runs guests synchronously; the guest's stack follow
 /// Every option of `wasmtime run -W help` and `-S help` (wasmtime 48), in that order.
 pub static OPTIONS: &[WasmtimeOption] = &[
     fixed(W, "nan-canonicalization", false, "capwasi does not canonicalize NaNs"),
-    flag(W, "fuel", Number, "--fuel N", |flags, value| {
-        flags.fuel = Some(parse_fuel(&number(value).to_string())?);
-        Ok(())
-    }),
+    flag(W, "fuel", Number, "--fuel N", |value| Ok(Assign::Fuel(parse_fuel(&number(value).to_string())?))),
     fixed(
         W,
         "epoch-interruption",
         false,
         "capwasi turns epoch interruption on for --timeout (-W timeout) only; alone, it would stop the guest at once",
     ),
-    flag(W, "max-wasm-stack", Number, "--max-wasm-stack N", |flags, value| {
-        flags.max_wasm_stack = Some(check_stack_size(number(value))?);
-        Ok(())
+    flag(W, "max-wasm-stack", Number, "--max-wasm-stack N", |value| {
+        Ok(Assign::MaxWasmStack(check_stack_size(number(value))?))
     }),
     ignored(W, "async-stack-size", Number, ASYNC),
     ignored(W, "async-stack-zeroing", Bool, ASYNC),
     ignored(W, "unknown-exports-allow", Bool, "it applies to components; a module may export anything"),
-    flag(W, "unknown-imports-trap", Bool, "--trap-unknown-imports", |flags, value| {
-        flags.trap_unknown_imports = yes(value);
-        Ok(())
-    }),
+    flag(W, "unknown-imports-trap", Bool, "--trap-unknown-imports", |value| Ok(Assign::TrapUnknownImports(yes(value)))),
     fixed(W, "unknown-imports-default", false, "capwasi has no default-returning stand-ins for imports"),
     fixed(W, "wmemcheck", false, "capwasi has no wasm memory checker"),
-    flag(W, "max-memory-size", Number, "--max-memory N", |flags, value| {
-        flags.max_memory = Some(number(value));
-        Ok(())
-    }),
+    flag(W, "max-memory-size", Number, "--max-memory N", |value| Ok(Assign::MaxMemory(number(value)))),
     refused(W, "max-table-elements", Number, "tables count toward `--max-memory N`, at 8 bytes an element"),
     refused(W, "max-instances", Number, "capwasi has no limit on instances"),
     refused(W, "max-tables", Number, "capwasi has no limit on tables"),
     refused(W, "max-memories", Number, "capwasi has no limit on memories"),
     fixed(W, "trap-on-grow-failure", false, "in capwasi a failed memory.grow returns -1, as the spec says"),
-    flag(W, "timeout", Text("DURATION"), "--timeout DURATION", |flags, value| {
-        flags.timeout = Some(duration(&text(value))?);
-        Ok(())
-    }),
+    flag(W, "timeout", Text("DURATION"), "--timeout DURATION", |value| Ok(Assign::Timeout(duration(&text(value))?))),
     refused(W, "all-proposals", Bool, "capwasi runs with wasmtime's default wasm features"),
     feature("bulk-memory", true),
     feature("multi-memory", true),
@@ -369,14 +379,8 @@ pub static OPTIONS: &[WasmtimeOption] = &[
     ignored(S, "http-outgoing-body-chunk-size", Number, "wasi-http only"),
     fixed(S, "config", false, "wasi-config is for components"),
     fixed(S, "keyvalue", false, "wasi-keyvalue is for components"),
-    flag(S, "listenfd", Bool, "--listenfd", |flags, value| {
-        flags.listenfd = yes(value);
-        Ok(())
-    }),
-    flag(S, "tcplisten", Text("ADDR:PORT"), "--tcplisten ADDR:PORT", |flags, value| {
-        flags.tcplisten.push(text(value));
-        Ok(())
-    }),
+    flag(S, "listenfd", Bool, "--listenfd", |value| Ok(Assign::Listenfd(yes(value)))),
+    flag(S, "tcplisten", Text("ADDR:PORT"), "--tcplisten ADDR:PORT", |value| Ok(Assign::Tcplisten(text(value)))),
     fixed(S, "tls", false, "wasi-tls is for components"),
     ignored(S, "preview2", Bool, "it picks one of wasmtime's preview1 implementations; capwasi is its own"),
     ignored(S, "nn-graph", Text("FORMAT::DIR"), "only wasi-nn (`-S nn`) reads it"),
@@ -386,10 +390,7 @@ pub static OPTIONS: &[WasmtimeOption] = &[
     ignored(S, "udp", Bool, PREVIEW2_SOCKETS),
     ignored(S, "network-error-code", Bool, COMPONENTS),
     fixed(S, "preview0", false, "capwasi does not provide the older `wasi_unstable` module"),
-    flag(S, "inherit-env", Bool, "--inherit-env", |flags, value| {
-        flags.inherit_env = yes(value);
-        Ok(())
-    }),
+    flag(S, "inherit-env", Bool, "--inherit-env", |value| Ok(Assign::InheritEnv(yes(value)))),
     fixed(S, "inherit-stdin", true, "capwasi always hands the guest the host's stdin"),
     fixed(S, "inherit-stdout", true, "capwasi always hands the guest the host's stdout"),
     fixed(S, "inherit-stderr", true, "capwasi always hands the guest the host's stderr"),
@@ -452,33 +453,6 @@ mod tests {
         assert_eq!(
             settings(W, "max-wasm-stack=8M").unwrap_err(),
             "-W max-wasm-stack=8M: `8M` is not a number (decimal, or hexadecimal after 0x; no unit suffix)"
-        );
-    }
-
-    #[test]
-    fn settings_apply_in_order_and_check_values_as_the_flags_do() {
-        let mut flags = RunFlags::default();
-        let mut all = parse_group(W, "max-wasm-stack=1024,max-wasm-stack=0x800000,unknown-imports-trap").unwrap();
-        all.extend(parse_group(S, "inherit-env,tcplisten=127.0.0.1:0,listenfd=n").unwrap());
-        apply(&all, &mut flags).unwrap();
-        assert_eq!(flags.max_wasm_stack, Some(8 << 20));
-        assert!(flags.trap_unknown_imports && flags.inherit_env && !flags.listenfd);
-        assert_eq!(flags.tcplisten, ["127.0.0.1:0"]);
-        let mut limits = parse_group(W, "fuel=1_000,timeout=2").unwrap();
-        limits.extend(parse_group(W, "timeout=250ms").unwrap());
-        apply(&limits, &mut flags).unwrap();
-        assert_eq!((flags.fuel, flags.timeout), (Some(1000), Some(Duration::from_millis(250))));
-        apply(&parse_group(W, "timeout=3").unwrap(), &mut flags).unwrap();
-        assert_eq!(flags.timeout, Some(Duration::from_secs(3)), "a bare number is seconds, as in wasmtime");
-        assert!(apply(&parse_group(W, "timeout=1m").unwrap(), &mut flags).is_ok(), "and minutes as in --timeout");
-        assert_eq!(
-            apply(&parse_group(W, "fuel=0").unwrap(), &mut flags).unwrap_err(),
-            "-W fuel=0: --fuel 0 allows no instruction at all; give a positive count"
-        );
-        let zero = parse_group(W, "max-wasm-stack=0").unwrap();
-        assert_eq!(
-            apply(&zero, &mut flags).unwrap_err(),
-            "-W max-wasm-stack=0: 0 bytes is not a stack size: give one from 1 byte to 1G (1073741824 bytes)"
         );
     }
 

@@ -1,0 +1,221 @@
+//! One request's guest, on a worker thread: a fresh context and store, an
+//! instance from the route's `InstancePre`, `_start`, and how it ended. The
+//! guest's stdout goes to the request's response as it writes it, its stderr
+//! to the server's log, a line at a time, with the request's id.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use bytes::Bytes;
+use capwasi::{DirPerms, WasiCtx};
+use tokio::sync::{mpsc, oneshot};
+use wasmtime::{Engine, InstancePre, Module, Store, Trap};
+
+use super::super::host::{self, Host};
+use super::super::model::{RunConfig, preopen_error};
+use super::super::run::{self, Outcome};
+
+/// A route ready to serve: its configuration, its module compiled once and
+/// linked once.
+pub struct Prepared {
+    pub run: RunConfig,
+    pub module: Module,
+    pub pre: InstancePre<Host>,
+}
+
+/// A chunk of the guest's stdout, or why the output was cut off.
+pub type Chunk = Result<Bytes, io::Error>;
+
+/// What one request hands its guest.
+pub struct Job {
+    pub id: u64,
+    /// The CGI meta-variables.
+    pub env: Vec<(String, String)>,
+    pub body: Bytes,
+    /// Where the guest's stdout goes.
+    pub out: mpsc::Sender<Chunk>,
+    pub max_response: u64,
+    /// A fresh directory to preopen under this name.
+    pub scratch: Option<String>,
+    pub stats: bool,
+}
+
+/// How a guest's run ended.
+#[derive(Debug)]
+pub enum Ending {
+    Exited(i32),
+    Trapped(String),
+    TimedOut(Duration),
+    OutOfFuel,
+    /// capwasi could not run it (a preopen that cannot be opened, ...).
+    HostError(String),
+}
+
+/// A finished run: how it ended, and with `--stats` its fuel and peak memory.
+#[derive(Debug)]
+pub struct Done {
+    pub ending: Ending,
+    pub fuel: Option<u64>,
+    pub peak_memory: Option<u64>,
+}
+
+/// Runs `job` with `route`'s module on this thread, and reports on `done`
+/// before the guest's stdout closes (so a reader that sees the end of the
+/// output finds the report waiting). `counts_fuel`: the engine was set up to.
+pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done: oneshot::Sender<Done>) {
+    let scratch_dir = match job.scratch.as_ref().map(|_| tempfile::Builder::new().prefix("capwasi-scratch").tempdir()) {
+        Some(Err(e)) => {
+            let _ = done.send(host_error(format!("cannot create the scratch directory: {e}")));
+            return;
+        }
+        Some(Ok(dir)) => Some(dir),
+        None => None,
+    };
+    let mut builder = WasiCtx::builder();
+    builder
+        .args(route.run.args.iter())
+        .max_open_fds(route.run.limits.fd_limit())
+        .stats(job.stats)
+        .stdin(io::Cursor::new(job.body))
+        .stdout(Output { out: job.out, written: 0, max: job.max_response })
+        .stderr(LogLines { id: job.id, line: Vec::new() });
+    for (key, value) in &route.run.env {
+        if !job.env.iter().any(|(k, _)| k == key) {
+            builder.env(key, value);
+        }
+    }
+    for (key, value) in job.env {
+        builder.env(key, value);
+    }
+    for preopen in &route.run.preopens {
+        if let Err(e) = builder.preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms) {
+            let _ = done.send(host_error(preopen_error(preopen, &e)));
+            return;
+        }
+    }
+    if let (Some(dir), Some(guest)) = (&scratch_dir, &job.scratch)
+        && let Err(e) = builder.preopened_dir_path(dir.path(), guest, DirPerms::ReadWrite)
+    {
+        let _ = done.send(host_error(format!("cannot open the scratch directory: {e}")));
+        return;
+    }
+    let mut wasi = match builder.build() {
+        Ok(wasi) => wasi,
+        Err(e) => {
+            let _ = done.send(host_error(format!("{e:#}")));
+            return;
+        }
+    };
+    wasi.bind_module(&route.module);
+    let mut store = Store::new(engine, Host { wasi });
+    let limits = &route.run.limits;
+    let result = limits.start(&mut store, host::wasi).and_then(|watchdog| {
+        // The engine counts fuel or checks epochs when any route has a budget or
+        // a timeout; a route without one must not be stopped by them.
+        if counts_fuel && limits.fuel_limit().is_none() {
+            store.set_fuel(u64::MAX)?;
+        }
+        if limits.time_limit().is_none() {
+            store.set_epoch_deadline(u64::MAX / 2);
+        }
+        let result = route.pre.instantiate(&mut store).and_then(|instance| {
+            let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+            start.call(&mut store, ())
+        });
+        drop(watchdog);
+        result
+    });
+    let ending = match run::outcome(result, limits) {
+        Ok(Outcome::Exited(code)) => Ending::Exited(code),
+        Ok(Outcome::TimedOut(limit)) => Ending::TimedOut(limit),
+        Ok(Outcome::OutOfFuel(_)) => Ending::OutOfFuel,
+        // A Dagger or CommonWA guest that opened a forbidden URL: it ended as a trap does.
+        Ok(Outcome::Forbidden(forbidden)) => Ending::Trapped(forbidden.to_string()),
+        Ok(Outcome::Trapped(e)) => {
+            Ending::Trapped(e.downcast_ref::<Trap>().map_or_else(|| format!("{e:#}"), |trap| trap.to_string()))
+        }
+        Err(e) => Ending::HostError(format!("{e:#}")),
+    };
+    let fuel = limits.fuel_consumed(&store);
+    let peak_memory = store.data().wasi.stats().map(|s| s.peak_memory());
+    let _ = done.send(Done { ending, fuel, peak_memory });
+    drop(store);
+    drop(scratch_dir);
+}
+
+fn host_error(why: String) -> Done {
+    Done { ending: Ending::HostError(why), fuel: None, peak_memory: None }
+}
+
+/// The guest's stdout: each write is a chunk of the response, up to `max`
+/// bytes in all. Past `max` the write fails (EIO for the guest) and the
+/// response is cut off; a client that went away makes it fail with EPIPE.
+struct Output {
+    out: mpsc::Sender<Chunk>,
+    written: u64,
+    max: u64,
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.written + buf.len() as u64 > self.max {
+            let why = format!("the response is larger than --max-response {}", self.max);
+            let _ = self.out.blocking_send(Err(io::Error::other(why.clone())));
+            self.written = u64::MAX / 2;
+            return Err(io::Error::other(why));
+        }
+        self.written += buf.len() as u64;
+        self.out
+            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The longest stderr line kept whole in the log; longer ones are split.
+const MAX_LOG_LINE: usize = 4096;
+
+/// The guest's stderr: each line to the server's log, after the request's id.
+struct LogLines {
+    id: u64,
+    line: Vec<u8>,
+}
+
+impl LogLines {
+    fn emit(&mut self) {
+        let text = String::from_utf8_lossy(&self.line);
+        eprintln_lossy!("capwasi serve: [{:x}] stderr: {}", self.id, text.trim_end_matches(['\r', '\n']));
+        self.line.clear();
+    }
+}
+
+impl Write for LogLines {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for &byte in buf {
+            self.line.push(byte);
+            if byte == b'\n' || self.line.len() >= MAX_LOG_LINE {
+                self.emit();
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogLines {
+    fn drop(&mut self) {
+        if !self.line.is_empty() {
+            self.emit();
+        }
+    }
+}

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod native;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -2,10 +2,10 @@
 // tests/trailing_slash.rs, for wasm (run under capwasi, with DIR preopened under its own name)
 // and natively with gcc (the oracle); the two outputs must be the same.
 // Usage: trailing_slash DIR. Each row runs in a fresh tree DIR/N/ (f: a file, d: an empty
-// directory, fl -> f, dl -> d, dangle -> missing) and prints the call, its errno name, and what
-// is in the tree afterwards (name:type, - file, d directory, l symlink), so a call that changed
-// something it should not have shows:
-//   rename f x/: ENOTDIR | f:- d:d fl:l dl:l dangle:l
+// directory, fl -> f, dl -> d, dls -> d/, dangle -> missing) and prints the call, its errno
+// name, and what is in the tree afterwards (name:type, - file, d directory, l symlink), so a
+// call that changed something it should not have shows:
+//   rename f x/: ENOTDIR | f:- d:d fl:l dl:l dls:l dangle:l
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -53,13 +53,14 @@ static void fresh(void) {
     mkdir(AT("d"), 0755);
     symlink("f", AT("fl"));
     symlink("d", AT("dl"));
+    symlink("d/", AT("dls"));
     symlink("missing", AT("dangle"));
 }
 
 // Prints the row: its label, the errno (0: success) and what the tree holds now.
 static void done(const char *label, int result) {
     printf("%s: %s |", label, name(result < 0 ? errno : 0));
-    static const char *names[] = {"f", "d", "fl", "dl", "dangle", "x", "d/x", "d/f"};
+    static const char *names[] = {"f", "d", "fl", "dl", "dls", "dangle", "x", "d/x", "d/f"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         struct stat st;
         if (lstat(AT(names[i]), &st) == 0) {
@@ -107,7 +108,8 @@ int main(int argc, char **argv) {
     const char *rename_rows[][2] = {
         {"f", "x/"}, {"f", "x//"}, {"f", "x/."}, {"f/", "x"}, {"f//", "x"}, {"f", "f/"},
         {"f", "d/"}, {"f", "fl/"}, {"f", "dl/"}, {"f", "dangle/"}, {"fl/", "x"}, {"fl", "x/"},
-        {"dl/", "x"}, {"dl", "x/"}, {"dangle/", "x"}, {"dangle", "x/"}, {"d", "x/"}, {"d/", "x"},
+        {"dl/", "x"}, {"dl", "x/"}, {"dls", "x"}, {"dls/", "x"}, {"f", "dls/"}, {"dangle/", "x"},
+        {"dangle", "x/"}, {"d", "x/"}, {"d/", "x"},
         {"d//", "x//"}, {"d/", "dl/"}, {"d", "dangle/"}, {"d", "f/"}, {"d/", "d/"}, {"d", "d/x/"},
     };
     for (size_t i = 0; i < sizeof rename_rows / sizeof rename_rows[0]; i++) {
@@ -141,7 +143,7 @@ int main(int argc, char **argv) {
     // One path: unlink, rmdir, mkdir, stat, lstat, utimensat with and without following,
     // readlink, open for reading, open O_DIRECTORY and open O_CREAT.
     const char *paths[] = {"f/", "f//", "f/.", "f//.", "d/", "d//", "d/.", "fl/", "fl//.", "dl/", "dl//", "dl/.",
-                           "dangle/", "x/", "x//"};
+                           "dls", "dls/", "dangle/", "x/", "x//"};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         const char *p = paths[i];
         char label[64];

@@ -27,13 +27,13 @@ fn table(run: impl FnOnce(&Path) -> Command) -> String {
 
 /// Rows that must keep Linux's answer: the cases of issue 17.
 const PINNED: &[&str] = &[
-    "rename f x/: ENOTDIR | f:- d:d fl:l dl:l dangle:l",
-    "rename f x//: ENOTDIR | f:- d:d fl:l dl:l dangle:l",
-    "rename f dl/: ENOTDIR | f:- d:d fl:l dl:l dangle:l",
-    "link f x/: ENOENT | f:- d:d fl:l dl:l dangle:l",
-    "symlink f dangle/: EEXIST | f:- d:d fl:l dl:l dangle:l",
-    "unlink dl/: ENOTDIR | f:- d:d fl:l dl:l dangle:l",
-    "lstat f//.: ENOTDIR | f:- d:d fl:l dl:l dangle:l",
+    "rename f x/: ENOTDIR | f:- d:d fl:l dl:l dls:l dangle:l",
+    "rename f x//: ENOTDIR | f:- d:d fl:l dl:l dls:l dangle:l",
+    "rename f dl/: ENOTDIR | f:- d:d fl:l dl:l dls:l dangle:l",
+    "link f x/: ENOENT | f:- d:d fl:l dl:l dls:l dangle:l",
+    "symlink f dangle/: EEXIST | f:- d:d fl:l dl:l dls:l dangle:l",
+    "unlink dl/: ENOTDIR | f:- d:d fl:l dl:l dls:l dangle:l",
+    "lstat f//.: ENOTDIR | f:- d:d fl:l dl:l dls:l dangle:l",
 ];
 
 #[test]

@@ -47,6 +47,10 @@ int main(void) {
     rename_row("esc/sub/", "stolen");
     rename_row("f", "esc/sub/");
     rename_row("f", "esc2/planted");
+    // Both refused, for the slash and for leaving the sandbox: the sandbox answers.
+    rename_row("dl/", "/abs");
+    rename_row("f", "../outside/x/");
+    CHECK("symlink x/ -> /etc", __wasi_path_symlink("/etc", PRE, "x/"));
     // The symlink itself, named without a slash, renames as any entry (and back).
     rename_row("esc", "moved");
     char target[64] = {0};

@@ -323,8 +323,11 @@ rename dl2/ -> moved: NOTDIR
 rename esc -> moved/: NOTDIR
 rename esc/canary -> stolen: NOTCAPABLE
 rename esc/sub/ -> stolen: NOTCAPABLE
-rename f -> esc/sub/: NOTDIR
+rename f -> esc/sub/: NOTCAPABLE
 rename f -> esc2/planted: NOTCAPABLE
+rename dl/ -> /abs: NOTCAPABLE
+rename f -> ../outside/x/: NOTCAPABLE
+symlink x/ -> /etc: NOTCAPABLE
 rename esc -> moved: SUCCESS
 readlink moved: SUCCESS
   moved -> ../outside

@@ -29,13 +29,22 @@ pub fn without_trailing_slash(path: &str) -> Option<&str> {
 /// Whether `rename(old, new)` is refused for its slashes: ENOTDIR when either
 /// name ends in `/` and `old` (its final symlink not followed) is not a
 /// directory. Errors finding `old` (ENOENT, ENOTCAPABLE) are returned as they
-/// are. `Ok` when the rename is to be made.
-pub fn check_rename(old_dir: &Dir, old: &str, new: &str) -> io::Result<()> {
-    let old_slash = without_trailing_slash(old);
-    if old_slash.is_none() && without_trailing_slash(new).is_none() {
+/// are, and so is a `new` that leaves the directory (ENOTCAPABLE, which Linux
+/// would meet first, resolving `new`'s parent). `Ok` when the rename is to be
+/// made.
+pub fn check_rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> io::Result<()> {
+    let (old_bare, new_bare) = (without_trailing_slash(old), without_trailing_slash(new));
+    if old_bare.is_none() && new_bare.is_none() {
         return Ok(());
     }
-    if old_dir.symlink_metadata(old_slash.unwrap_or(old))?.is_dir() { Ok(()) } else { Err(not_dir()) }
+    if old_dir.symlink_metadata(old_bare.unwrap_or(old))?.is_dir() {
+        return Ok(());
+    }
+    match new_dir.symlink_metadata(new_bare.unwrap_or(new)) {
+        // cap-std's refusal of an escape: PermissionDenied without an OS code.
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && e.raw_os_error().is_none() => Err(e),
+        _ => Err(not_dir()),
+    }
 }
 
 /// The error of `link(old, new)` when `new` ends in `/` (`new_bare` is `new`

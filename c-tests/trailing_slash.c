@@ -111,6 +111,7 @@ int main(int argc, char **argv) {
         {"dl/", "x"}, {"dl", "x/"}, {"dls", "x"}, {"dls/", "x"}, {"f", "dls/"}, {"dangle/", "x"},
         {"dangle", "x/"}, {"d", "x/"}, {"d/", "x"},
         {"d//", "x//"}, {"d/", "dl/"}, {"d", "dangle/"}, {"d", "f/"}, {"d/", "d/"}, {"d", "d/x/"},
+        {"f", "missing/x/"}, {"fl", "missing/x/"}, {"f", "f/x/"},
     };
     for (size_t i = 0; i < sizeof rename_rows / sizeof rename_rows[0]; i++) {
         char label[64];

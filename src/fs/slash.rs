@@ -29,9 +29,9 @@ pub fn without_trailing_slash(path: &str) -> Option<&str> {
 /// Whether `rename(old, new)` is refused for its slashes: ENOTDIR when either
 /// name ends in `/` and `old` (its final symlink not followed) is not a
 /// directory. Errors finding `old` (ENOENT, ENOTCAPABLE) are returned as they
-/// are, and so is a `new` that leaves the directory (ENOTCAPABLE, which Linux
-/// would meet first, resolving `new`'s parent). `Ok` when the rename is to be
-/// made.
+/// are, and so are those of `new`'s parent (missing, or leaving the
+/// directory) and a `new` that leaves it, which Linux meets first. `Ok` when
+/// the rename is to be made.
 pub fn check_rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> io::Result<()> {
     let (old_bare, new_bare) = (without_trailing_slash(old), without_trailing_slash(new));
     if old_bare.is_none() && new_bare.is_none() {
@@ -40,7 +40,15 @@ pub fn check_rename(old_dir: &Dir, old: &str, new_dir: &Dir, new: &str) -> io::R
     if old_dir.symlink_metadata(old_bare.unwrap_or(old))?.is_dir() {
         return Ok(());
     }
-    match new_dir.symlink_metadata(new_bare.unwrap_or(new)) {
+    // Linux resolves `new`'s parent before it looks at the slash: its errors
+    // (ENOENT, ENOTCAPABLE for an escape) come first.
+    let new_name = new_bare.unwrap_or(new);
+    if let Some((parent, _)) = new_name.rsplit_once('/')
+        && !parent.is_empty()
+    {
+        new_dir.metadata(parent)?;
+    }
+    match new_dir.symlink_metadata(new_name) {
         // cap-std's refusal of an escape: PermissionDenied without an OS code.
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && e.raw_os_error().is_none() => Err(e),
         _ => Err(not_dir()),

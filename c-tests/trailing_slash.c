@@ -78,6 +78,20 @@ static void done(const char *label, int result) {
         done((label), (call)); \
     } while (0)
 
+// symlink(2) with the target stored as given, the new name in the tree, as rename and link
+// take their two names (so the three share PAIRS).
+static int symlink_in_tree(const char *target, const char *path) {
+    return symlink(target + strlen(tree) + 1, path);
+}
+
+// One row per pair of names in `rows`: `call(DIR/N/first, DIR/N/second)`.
+#define PAIRS(what, rows, call)                                                         \
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows)[0]; i++) {                      \
+        char label[64];                                                                 \
+        snprintf(label, sizeof label, "%s %s %s", (what), (rows)[i][0], (rows)[i][1]);  \
+        ROW(label, call(AT((rows)[i][0]), AT((rows)[i][1])));                           \
+    }
+
 static int open_close(const char *path, int flags) {
     int fd = open(path, flags, 0644);
     return fd < 0 ? -1 : close(fd);
@@ -113,11 +127,7 @@ int main(int argc, char **argv) {
         {"d//", "x//"}, {"d/", "dl/"}, {"d", "dangle/"}, {"d", "f/"}, {"d/", "d/"}, {"d", "d/x/"},
         {"f", "missing/x/"}, {"fl", "missing/x/"}, {"f", "f/x/"},
     };
-    for (size_t i = 0; i < sizeof rename_rows / sizeof rename_rows[0]; i++) {
-        char label[64];
-        snprintf(label, sizeof label, "rename %s %s", rename_rows[i][0], rename_rows[i][1]);
-        ROW(label, rename(AT(rename_rows[i][0]), AT(rename_rows[i][1])));
-    }
+    PAIRS("rename", rename_rows, rename);
 
     // link: the new name cannot end in a slash; the old one must be a directory to (and then
     // links are refused for directories anyway).
@@ -125,21 +135,13 @@ int main(int argc, char **argv) {
         {"f", "x/"}, {"f", "x//"}, {"f/", "x"}, {"fl/", "x"}, {"dl/", "x"}, {"d/", "x"},
         {"dangle/", "x"}, {"f", "d/"}, {"f", "fl/"},
     };
-    for (size_t i = 0; i < sizeof link_rows / sizeof link_rows[0]; i++) {
-        char label[64];
-        snprintf(label, sizeof label, "link %s %s", link_rows[i][0], link_rows[i][1]);
-        ROW(label, link(AT(link_rows[i][0]), AT(link_rows[i][1])));
-    }
+    PAIRS("link", link_rows, link);
 
     // symlink: the new name cannot end in a slash; the target is only stored.
     const char *symlink_rows[][2] = {
         {"f", "x/"}, {"d", "x/"}, {"f", "x//"}, {"d/", "x"}, {"f", "f/"}, {"f", "d/"}, {"f", "dangle/"},
     };
-    for (size_t i = 0; i < sizeof symlink_rows / sizeof symlink_rows[0]; i++) {
-        char label[64];
-        snprintf(label, sizeof label, "symlink %s %s", symlink_rows[i][0], symlink_rows[i][1]);
-        ROW(label, symlink(symlink_rows[i][0], AT(symlink_rows[i][1])));
-    }
+    PAIRS("symlink", symlink_rows, symlink_in_tree);
 
     // One path: unlink, rmdir, mkdir, stat, lstat, utimensat with and without following,
     // readlink, open for reading, open O_DIRECTORY and open O_CREAT.

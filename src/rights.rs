@@ -105,7 +105,19 @@ fn dir_inheriting_read_only() -> Rights {
     dir_read_only() | file(READ_WRITE, false)
 }
 
-/// Rights of a stdio stream or other character device.
+/// The rights of a character device (stdio or opened beneath a preopen), from
+/// those of its descriptor kind: without FD_SEEK and FD_TELL when it is a
+/// `terminal`, with both otherwise. wasi-libc's `isatty` reads exactly that (a
+/// character device that cannot seek or tell is a terminal), so the guest's
+/// `isatty` answers as the host's `isatty(3)`: no for `/dev/null`, `/dev/zero`
+/// or `/dev/urandom`, which Linux lets seek. (A stdio stream still answers
+/// ESPIPE to fd_seek: rights are reported, not enforced.)
+pub fn character_device(rights: Rights, terminal: bool) -> Rights {
+    let seek = Rights::FD_SEEK | Rights::FD_TELL;
+    if terminal { rights - seek } else { rights | seek }
+}
+
+/// Rights of a stdio input stream.
 pub fn stream_read() -> Rights {
     Rights::FD_READ | Rights::POLL_FD_READWRITE | Rights::FD_FDSTAT_SET_FLAGS | Rights::FD_FILESTAT_GET
 }

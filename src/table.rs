@@ -59,7 +59,8 @@ impl Untyped {
     /// The descriptor this is, once it is known whether it is a directory.
     fn typed(self, is_dir: bool) -> Descriptor {
         if is_dir {
-            Descriptor::opened_dir(cap_std::fs::Dir::from_std_file(self.file.into_std()), self.read_only)
+            let dir = cap_std::fs::Dir::from_std_file(self.file.into_std());
+            Descriptor::opened_dir(dir, self.read_only, self.flags)
         } else {
             Descriptor::opened_file(self.file, Access { read: true, write: false }, self.read_only, self.flags)
         }
@@ -67,13 +68,17 @@ impl Untyped {
 }
 
 impl Descriptor {
-    /// A directory the guest opened beneath a directory descriptor.
-    pub fn opened_dir(dir: cap_std::fs::Dir, read_only: bool) -> Self {
-        Descriptor::Dir(OpenDir::new(dir, None, read_only))
+    /// A directory the guest opened beneath a directory descriptor, keeping
+    /// the sync flags of the descriptor flags it asked for (see [`sync_flags`]).
+    pub fn opened_dir(dir: cap_std::fs::Dir, read_only: bool, flags: Fdflags) -> Self {
+        let mut dir = OpenDir::new(dir, None, read_only);
+        dir.flags = sync_flags(flags);
+        Descriptor::Dir(dir)
     }
 
     /// A file the guest opened beneath a directory descriptor, with the
-    /// access it was opened with and the descriptor flags it asked for.
+    /// access it was opened with and the descriptor flags it asked for (the
+    /// sync flags as [`sync_flags`] says).
     pub fn opened_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags) -> Self {
         Descriptor::guest_file(file, access, read_only, flags, false)
     }
@@ -86,9 +91,18 @@ impl Descriptor {
     }
 
     fn guest_file(file: cap_std::fs::File, access: Access, read_only: bool, flags: Fdflags, waits: bool) -> Self {
-        let flags = flags & (Fdflags::APPEND | Fdflags::NONBLOCK | Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC);
+        let flags = flags & (Fdflags::APPEND | Fdflags::NONBLOCK) | sync_flags(flags);
         Descriptor::File(OpenFile { file, access, read_only, flags, waits })
     }
+}
+
+/// The sync flags of `flags` as Linux `F_GETFL` reports those a descriptor
+/// was opened with: `O_SYNC` is `O_DSYNC` plus a flag of its own, and
+/// `O_RSYNC` is `O_SYNC` (so cap-std opens RSYNC as `O_SYNC`). SYNC or RSYNC
+/// is then all three; DSYNC alone is DSYNC.
+pub fn sync_flags(flags: Fdflags) -> Fdflags {
+    let all = Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC;
+    if flags.intersects(Fdflags::SYNC | Fdflags::RSYNC) { all } else { flags & Fdflags::DSYNC }
 }
 
 /// One descriptor number's contents: a descriptor, or an [`Untyped`] one

@@ -3,14 +3,16 @@
 //! checked untouched afterwards (neither read nor changed, nothing new beside
 //! them). Each test names its advisory; the guests are c-tests/advisory_*.c.
 //!
-//! The trailing-slash test also runs capwasi as if the kernel had no openat2
-//! (fuzz/no_openat2.rs), the route where cap-std's bug was reachable on Linux.
+//! The path and descriptor tests also run capwasi as if the kernel had no
+//! openat2 (fuzz/no_openat2.rs), the route where cap-std's bugs were reachable
+//! on Linux.
 
 mod common;
 #[path = "../fuzz/no_openat2.rs"]
 mod no_openat2;
 
 use std::os::unix::fs::{MetadataExt, symlink};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, UNIX_EPOCH};
@@ -260,6 +262,236 @@ fn a_symlink_out_of_the_sandbox_opened_with_a_trailing_slash_is_refused() {
             let beside: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
             assert_eq!(beside.len(), 2, "{what}: nothing appeared beside the sandbox: {beside:?}");
         }
+    }
+}
+
+/// `root/outside` (with `canary`, and the directories `extra`) beside the writable preopen
+/// `root/sandbox` (with `files`, each holding its own name, and `dirs`), all aged.
+fn sandbox_beside_outside(files: &[&str], dirs: &[&str], extra: &[&str]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let (sandbox, outside) = (tmp.path().join("sandbox"), tmp.path().join("outside"));
+    std::fs::create_dir(&sandbox).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    canary(&outside.join("canary"), "CANARY");
+    for name in files {
+        canary(&sandbox.join(name), name);
+    }
+    for name in dirs {
+        std::fs::create_dir(sandbox.join(name)).unwrap();
+    }
+    for name in extra {
+        std::fs::create_dir(outside.join(name)).unwrap();
+        age(&outside.join(name));
+    }
+    tmp
+}
+
+/// GHSA-m9f7-9w4p-gv38 (wasmtime): renaming a symlink, or onto one, with a trailing slash
+/// renamed the symlink's target or replaced the symlink. On Linux a trailing slash asks for a
+/// directory: a file or symlink named so is ENOTDIR and nothing changes.
+#[test]
+fn renaming_a_symlink_or_onto_one_with_a_trailing_slash_changes_nothing() {
+    for openat2 in [true, false] {
+        let what = format!("GHSA-m9f7-9w4p-gv38, openat2 {openat2}");
+        let tmp = sandbox_beside_outside(&["f"], &["d"], &["sub"]);
+        let outside = tmp.path().join("outside");
+        let before = snapshot(&outside);
+        age(&outside);
+        let spec = format!("{}::/sandbox", tmp.path().join("sandbox").display());
+        let run = capwasi(&["--dir", &spec, guest("c-tests/advisory_rename_symlink_slash").to_str().unwrap()], openat2);
+        assert_lines(
+            &run,
+            "\
+symlink esc -> ../outside: SUCCESS
+symlink esc2 -> ../outside/: SUCCESS
+symlink escf -> ../outside/canary: SUCCESS
+symlink dl -> d: SUCCESS
+symlink dl2 -> d/: SUCCESS
+rename f -> esc/: NOTDIR
+rename f -> esc//: NOTDIR
+rename f -> esc2/: NOTDIR
+rename f -> escf/: NOTDIR
+rename f -> dl/: NOTDIR
+rename d -> esc/: NOTDIR
+rename d -> dl2/: NOTDIR
+rename esc/ -> moved: NOTDIR
+rename esc2/ -> moved: NOTDIR
+rename esc// -> moved/: NOTDIR
+rename escf/ -> moved: NOTDIR
+rename dl/ -> moved: NOTDIR
+rename dl2/ -> moved: NOTDIR
+rename esc -> moved/: NOTDIR
+rename esc/canary -> stolen: NOTCAPABLE
+rename esc/sub/ -> stolen: NOTCAPABLE
+rename f -> esc/sub/: NOTCAPABLE
+rename f -> esc2/planted: NOTCAPABLE
+rename dl/ -> /abs: NOTCAPABLE
+rename f -> ../outside/x/: NOTCAPABLE
+symlink x/ -> /etc: NOTCAPABLE
+rename esc -> moved: SUCCESS
+readlink moved: SUCCESS
+  moved -> ../outside
+rename moved -> esc: SUCCESS
+libc rename f -> esc/: Not a directory
+libc rename esc/ -> x: Not a directory
+",
+            &what,
+        );
+        let md = std::fs::metadata(&outside).unwrap();
+        assert_eq!((md.atime(), md.mtime()), (1000, 2000), "{what}: the outside directory was not listed");
+        assert_eq!(snapshot(&outside), before, "{what}: nothing outside moved, changed or was read");
+        let sandbox = tmp.path().join("sandbox");
+        let mut after: Vec<String> = snapshot(&sandbox)
+            .iter()
+            .map(|line| line.split(" size ").next().unwrap().replace(&sandbox.display().to_string(), ""))
+            .map(|line| line.split(" atime ").next().unwrap().to_string())
+            .collect();
+        after.sort();
+        assert_eq!(
+            after,
+            [
+                "/d dir",
+                "/dl -> d",
+                "/dl2 -> d/",
+                "/esc -> ../outside",
+                "/esc2 -> ../outside/",
+                "/escf -> ../outside/canary",
+                "/f \"f\"",
+            ],
+            "{what}: every symlink and the file are where they were"
+        );
+    }
+}
+
+/// GHSA-hp8f-xmx4-4qrg (cap-std): on the component-by-component route (Linux without openat2), a
+/// symlink whose target ends in `/` was followed though the call asked not to follow: the
+/// target's slash made the kernel follow it. Every call that does not follow must act on the
+/// link itself, whether its target is inside the sandbox or out.
+#[test]
+fn a_symlink_whose_target_ends_in_a_slash_is_not_followed_without_symlink_follow() {
+    for openat2 in [true, false] {
+        let what = format!("GHSA-hp8f-xmx4-4qrg, openat2 {openat2}");
+        let tmp = sandbox_beside_outside(&[], &["d"], &["emptydir"]);
+        canary(&tmp.path().join("sandbox/d/inner"), "inner");
+        age(&tmp.path().join("sandbox/d"));
+        let outside = tmp.path().join("outside");
+        let before = snapshot(&outside);
+        age(&outside);
+        let spec = format!("{}::/sandbox", tmp.path().join("sandbox").display());
+        let run =
+            capwasi(&["--dir", &spec, guest("c-tests/advisory_nofollow_slash_target").to_str().unwrap()], openat2);
+        let rows = |link: &str, target: &str| {
+            format!(
+                "open {link}: LOOP\nopen {link} O_DIRECTORY: NOTDIR\nopen {link} O_CREAT: LOOP\n\
+                 filestat {link}: SUCCESS symlink\nset_times {link}: SUCCESS\n  {link} mtime now 5 s\n\
+                 rmdir {link}: NOTDIR\nmkdir {link}: EXIST\nsymlink x at {link}: EXIST\n\
+                 readlink {link}: SUCCESS\n  {link} -> {target}\nlink {link} -> hard: SUCCESS\n  hard: SUCCESS symlink\n\
+                 rename {link} -> moved: SUCCESS\n  moved: SUCCESS symlink\nunlink moved: SUCCESS\n"
+            )
+        };
+        let expected = format!(
+            "symlink in -> d/: SUCCESS\nsymlink esc -> ../outside/: SUCCESS\n\
+             symlink esce -> ../outside/emptydir/: SUCCESS\n{}{}{}\
+             filestat d (the inside target): SUCCESS\n  d: directory, mtime kept\nfilestat d/inner: SUCCESS\n",
+            rows("in", "d/"),
+            rows("esc", "../outside/"),
+            rows("esce", "../outside/emptydir/"),
+        );
+        assert_lines(&run, &expected, &what);
+        let md = std::fs::metadata(&outside).unwrap();
+        assert_eq!((md.atime(), md.mtime()), (1000, 2000), "{what}: the outside directory was not listed");
+        assert_eq!(snapshot(&outside), before, "{what}: emptydir and the canary are untouched");
+        let d = std::fs::metadata(tmp.path().join("sandbox/d")).unwrap();
+        assert_eq!(d.mtime(), 2000, "{what}: the inside target's times did not change");
+    }
+}
+
+/// GHSA-3p27-qvp9-27qf (wasmtime): `fd_renumber` leaked. Renumbering onto an open descriptor
+/// closes what it held, host descriptor included; onto itself it changes nothing; a number not
+/// open on either side is EBADF and touches nothing. capwasi runs under RLIMIT_NOFILE 32 and
+/// `--max-fds 8`: 3000 renumbers that leaked one host descriptor each would fail.
+#[test]
+fn fd_renumber_closes_what_it_replaces_and_leaks_no_descriptor() {
+    for openat2 in [true, false] {
+        let what = format!("GHSA-3p27-qvp9-27qf, openat2 {openat2}");
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a"), "A").unwrap();
+        std::fs::write(tmp.path().join("b"), "B").unwrap();
+        let spec = format!("{}::/sandbox", tmp.path().display());
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_capwasi"));
+        cmd.args(["run", "--no-cache", "--max-fds", "8", "--dir", &spec])
+            .arg(guest("c-tests/advisory_renumber"))
+            .arg("3000")
+            .env_clear();
+        if !openat2 {
+            no_openat2::without_openat2(&mut cmd);
+        }
+        // SAFETY: setrlimit is async-signal-safe; it runs in the child between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                let limit = libc::rlimit { rlim_cur: 32, rlim_max: 32 };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let out = cmd.output().expect("run capwasi");
+        let run = Run {
+            status: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert_lines(
+            &run,
+            "\
+open a: SUCCESS
+open b: SUCCESS
+renumber b -> b: SUCCESS
+  b reads B
+renumber b -> 1000 (not open): BADF
+  b reads B
+renumber 1000 (not open) -> b: BADF
+  b reads B
+renumber a -> b: SUCCESS
+  b reads A
+fdstat a (moved away): BADF
+open a again: SUCCESS
+  took the freed number: yes
+3000 rounds of open + renumber onto b: SUCCESS
+  b reads A
+",
+            &what,
+        );
+    }
+}
+
+/// WAMR GHSA-wj3p-xhqm-pffc: `poll_oneoff` overflowed the host heap, its buffers sized by a
+/// 32-bit product of `nsubscriptions` that wraps. Counts the host will not take are EINVAL,
+/// arrays out of memory EFAULT (both before anything is read or written), and no byte past the
+/// reported events is written.
+#[test]
+fn poll_oneoff_refuses_counts_that_wrap_and_writes_only_its_events() {
+    for openat2 in [true, false] {
+        let what = format!("GHSA-wj3p-xhqm-pffc, openat2 {openat2}");
+        let run = capwasi(&[guest("c-tests/advisory_poll_overflow").to_str().unwrap()], openat2);
+        assert_lines(
+            &run,
+            "\
+3 expired clocks: SUCCESS, events 3, bytes after them untouched
+nsubscriptions 0: INVAL, events 0, bytes after them untouched
+nsubscriptions 0x05555556 (48 * n wraps): INVAL, events 0, bytes after them untouched
+nsubscriptions 0x08000000 (32 * n wraps): INVAL, events 0, bytes after them untouched
+nsubscriptions 0xffffffff: INVAL, events 0, bytes after them untouched
+nsubscriptions 65536, arrays past memory: FAULT, events 0, bytes after them untouched
+subscriptions straddle the end of memory: FAULT, events 0, bytes after them untouched
+events straddle the end of memory: FAULT, events 0, bytes after them untouched
+events beyond memory: FAULT, events 0, bytes after them untouched
+events misaligned: INVAL, events 0, bytes after them untouched
+events over their own subscriptions: SUCCESS, userdata as subscribed
+",
+            &what,
+        );
     }
 }
 

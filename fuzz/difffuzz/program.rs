@@ -635,6 +635,10 @@ impl Gen<'_> {
                 if target.contains(&0) {
                     c.tag("nul");
                 }
+                // A target is limited in length only, not per name (as Linux).
+                if target.len() > 4096 {
+                    c.tag("long");
+                }
                 note.push(String::from_utf8_lossy(&target).into_owned());
                 let (ptr, len) = self.place_in(&mut c, target);
                 c.args.extend([Arg::I32(ptr), Arg::I32(len)]);

@@ -154,7 +154,9 @@ impl OpenFile {
         host_flags.set(OFlags::APPEND, flags.contains(Fdflags::APPEND));
         host_flags.set(OFlags::NONBLOCK, flags.contains(Fdflags::NONBLOCK) || self.waits);
         rustix::fs::fcntl_setfl(&self.file, host_flags)?;
-        self.flags = flags;
+        // The sync flags stay as they were opened: Linux cannot change them.
+        let sync = Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC;
+        self.flags = (flags & (Fdflags::APPEND | Fdflags::NONBLOCK)) | (self.flags & sync);
         Ok(())
     }
 }

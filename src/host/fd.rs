@@ -11,7 +11,7 @@ use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
 use crate::fs::OpenFile;
 use crate::rights;
-use crate::table::Descriptor;
+use crate::table::{Descriptor, sync_flags};
 
 /// Closes `fd`; its number becomes free for reuse. Preopens may be closed
 /// too. EBADF: `fd` is not open.
@@ -30,36 +30,38 @@ pub fn fd_renumber(ctx: &mut WasiCtx, fd: Fd, to: Fd) -> Result<(), Error> {
 ///
 /// Streams inherited from the host report the host object's type (a terminal
 /// is a character device, a redirected file a regular file); other streams
-/// report `unknown`.
+/// report `unknown`. A character device reports FD_SEEK and FD_TELL unless it
+/// is a terminal (`isatty(3)`), whether it is stdio or opened beneath a
+/// preopen: wasi-libc's `isatty` answers yes for a character device without
+/// them, so `/dev/null` and `/dev/zero` (seekable on Linux) read as no
+/// terminal, as natively.
+///
+/// The flags are those the descriptor was opened with, directories included,
+/// as Linux `F_GETFL` reports them: SYNC and RSYNC (one flag on Linux, where
+/// `O_SYNC` also sets `O_DSYNC`) each report SYNC, DSYNC and RSYNC.
 pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
     let stat = match ctx.table.get(fd.into())? {
-        Descriptor::File(file) => Fdstat {
-            fs_filetype: filetype_of(&rustix::fs::fstat(&file.file)?),
-            fs_flags: file.flags,
-            fs_rights_base: rights::file(file.access, file.read_only),
-            fs_rights_inheriting: Rights::empty(),
-        },
+        Descriptor::File(file) => {
+            let fs_filetype = filetype_of(&rustix::fs::fstat(&file.file)?);
+            let rights = rights::file(file.access, file.read_only);
+            Fdstat {
+                fs_filetype,
+                fs_flags: file.flags,
+                fs_rights_base: device_rights(rights, fs_filetype, file.file.as_fd()),
+                fs_rights_inheriting: Rights::empty(),
+            }
+        }
         Descriptor::Dir(dir) => {
             let (base, inheriting) = rights::dir(dir.read_only);
             Fdstat {
                 fs_filetype: Filetype::Directory,
-                fs_flags: Fdflags::empty(),
+                fs_flags: dir.flags,
                 fs_rights_base: base,
                 fs_rights_inheriting: inheriting,
             }
         }
-        Descriptor::Input(stream) => Fdstat {
-            fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
-            fs_rights_base: rights::stream_read(),
-            fs_rights_inheriting: Rights::empty(),
-        },
-        Descriptor::Output(stream) => Fdstat {
-            fs_filetype: stream_filetype(stream.host_fd())?,
-            fs_flags: super::stream_flags::fdflags(stream.is_nonblocking()),
-            fs_rights_base: rights::stream_write(),
-            fs_rights_inheriting: Rights::empty(),
-        },
+        Descriptor::Input(stream) => stream_fdstat(stream.host_fd(), stream.is_nonblocking(), rights::stream_read())?,
+        Descriptor::Output(stream) => stream_fdstat(stream.host_fd(), stream.is_nonblocking(), rights::stream_write())?,
         Descriptor::Socket(socket) => Fdstat {
             fs_filetype: Filetype::SocketStream,
             fs_flags: super::stream_flags::fdflags(socket.is_nonblocking()),
@@ -68,6 +70,37 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, fd: Fd) -> Result<Fdstat, Error> {
         },
     };
     Ok(stat)
+}
+
+/// The fdstat of a stdio stream, behind `host_fd` when inherited.
+fn stream_fdstat(
+    host_fd: Option<rustix::fd::BorrowedFd<'_>>,
+    nonblocking: bool,
+    rights: Rights,
+) -> Result<Fdstat, Error> {
+    let (fs_filetype, fs_rights_base) = match host_fd {
+        Some(fd) => {
+            let filetype = filetype_of(&rustix::fs::fstat(fd)?);
+            (filetype, device_rights(rights, filetype, fd))
+        }
+        None => (Filetype::Unknown, rights),
+    };
+    Ok(Fdstat {
+        fs_filetype,
+        fs_flags: super::stream_flags::fdflags(nonblocking),
+        fs_rights_base,
+        fs_rights_inheriting: Rights::empty(),
+    })
+}
+
+/// `rights` of a descriptor of type `filetype`, with FD_SEEK and FD_TELL as
+/// a character device reports them (see [`rights::character_device`]).
+fn device_rights(rights: Rights, filetype: Filetype, fd: rustix::fd::BorrowedFd<'_>) -> Rights {
+    if filetype == Filetype::CharacterDevice {
+        rights::character_device(rights, rustix::termios::isatty(fd))
+    } else {
+        rights
+    }
 }
 
 /// The attributes of the object `fd` refers to. Streams not backed by a host
@@ -153,13 +186,6 @@ pub(crate) fn filetype_from_host(file_type: rustix::fs::FileType) -> Filetype {
         F::BlockDevice => Filetype::BlockDevice,
         F::Socket => Filetype::SocketStream,
         F::Fifo | F::Unknown => Filetype::Unknown,
-    }
-}
-
-fn stream_filetype(host_fd: Option<rustix::fd::BorrowedFd<'_>>) -> Result<Filetype, Error> {
-    match host_fd {
-        Some(fd) => Ok(filetype_of(&rustix::fs::fstat(fd)?)),
-        None => Ok(Filetype::Unknown),
     }
 }
 
@@ -276,8 +302,9 @@ pub fn fd_sync(ctx: &mut WasiCtx, fd: Fd) -> Result<(), Error> {
 /// Sets the descriptor flags of `fd`. APPEND and NONBLOCK are applied to the
 /// host descriptor (`fcntl(F_SETFL)`) and then reported by fd_fdstat_get.
 /// Linux cannot change the sync flags after open, so DSYNC, RSYNC and SYNC
-/// must be given exactly as they were at open (so `fcntl(F_SETFL,
-/// fcntl(F_GETFL) | O_NONBLOCK)` works); wasmtime refuses any sync flag.
+/// must be given as they were at open, or as fd_fdstat_get reports them (so
+/// `fcntl(F_SETFL, fcntl(F_GETFL) | O_NONBLOCK)` works); wasmtime refuses
+/// any sync flag.
 /// On stdio streams and sockets only NONBLOCK means anything (see
 /// `stream_flags`): an inherited stream keeps it in capwasi, not on the host
 /// descriptor the parent shares.
@@ -289,7 +316,7 @@ pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, fd: Fd, flags: Fdflags) -> Result<
     let sync_bits = Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC;
     match ctx.table.get_mut(fd.into())? {
         Descriptor::File(file) => {
-            if flags & sync_bits != file.flags & sync_bits {
+            if sync_flags(flags) != file.flags & sync_bits {
                 return Err(Errno::Inval.into());
             }
             file.set_flags(flags)?;
@@ -354,7 +381,11 @@ pub fn fd_filestat_set_times(
 
 /// The two times of a set_times call as `utimensat` takes them.
 /// EINVAL: both a time and NOW for the same stamp.
-fn host_timestamps(atim: Timestamp, mtim: Timestamp, flags: Fstflags) -> Result<rustix::fs::Timestamps, Error> {
+pub(crate) fn host_timestamps(
+    atim: Timestamp,
+    mtim: Timestamp,
+    flags: Fstflags,
+) -> Result<rustix::fs::Timestamps, Error> {
     let one = |time: Timestamp, set: Fstflags, now: Fstflags| -> Result<rustix::fs::Timespec, Error> {
         let nsecs = match (flags.contains(set), flags.contains(now)) {
             (true, true) => return Err(Errno::Inval.into()),

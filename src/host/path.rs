@@ -30,7 +30,7 @@ use wiggle::{GuestMemory, GuestPtr};
 
 use crate::bindings::types::*;
 use crate::ctx::WasiCtx;
-use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at, plain_name, waiting};
+use crate::fs::{Access, OpenDir, OpenSpec, Opened, open_at, plain_name, set_dir_times_beneath, slash, waiting};
 use crate::host::fd::{filestat_from_stat, filetype_from_mode, nanos_since_epoch, time_specs};
 use crate::table::{Descriptor, Untyped};
 
@@ -170,7 +170,14 @@ pub fn path_filestat_set_times(
     let (atime, mtime) = time_specs(atim, mtim, fst_flags)?;
     let dir = writable(dir)?;
     if flags.contains(Lookupflags::SYMLINK_FOLLOW) {
-        dir.set_times(&*path, atime, mtime)?;
+        match dir.set_times(&*path, atime, mtime) {
+            // cap-std reached a directory through O_PATH (see set_dir_times_beneath).
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::BADF.raw_os_error()) => {
+                let times = crate::host::fd::host_timestamps(atim, mtim, fst_flags)?;
+                set_dir_times_beneath(dir, &path, &times)?;
+            }
+            result => result?,
+        }
     } else {
         dir.set_symlink_times(&*path, atime, mtime)?;
     }
@@ -185,7 +192,9 @@ pub fn path_filestat_set_times(
 /// ENOTCAPABLE: either directory is beneath a read-only preopen (a link out
 /// of one would make its file writable; a link into one changes it).
 /// EEXIST: `new_path` exists. EPERM: `old_path` is a directory. EXDEV: the
-/// two are on different file systems. EMLINK: too many links.
+/// two are on different file systems. EMLINK: too many links. `new_path`
+/// ending in `/` never makes a link: EEXIST if the name exists, ENOENT if not
+/// (as Linux; see `fs::slash`).
 pub fn path_link(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -203,6 +212,9 @@ pub fn path_link(
         return Err(Errno::Inval.into());
     }
     let (old_dir, new_dir) = (writable(old_dir)?, writable(new_dir)?);
+    if let Some(bare) = slash::without_trailing_slash(&new_path) {
+        return Err(slash::link_error(old_dir, &old_path, new_dir, bare).into());
+    }
     old_dir.hard_link(&*old_path, new_dir, &*new_path)?;
     Ok(())
 }
@@ -285,7 +297,7 @@ pub fn path_open(
     };
     let access = Access { read: spec.opens_read(), write: spec.write };
     let fd = match opened {
-        Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only))?,
+        Opened::Dir(dir) => ctx.table.push(Descriptor::opened_dir(dir, read_only, fdflags))?,
         Opened::File(file) | Opened::Either(file) if deadline.is_some() && waiting::can_wait(&file) => {
             ctx.table.push(Descriptor::waiting_file(file, access, read_only, fdflags))?
         }
@@ -351,7 +363,10 @@ pub fn path_remove_directory(
 /// of one removes from it; into one adds to it). EISDIR: `new_path` is a
 /// directory and `old_path` is not. ENOTDIR: the reverse. ENOTEMPTY:
 /// `new_path` is a non-empty directory. EINVAL: a directory into itself.
-/// EXDEV: different file systems. EBUSY: a mount point.
+/// EXDEV: different file systems. EBUSY: a mount point. ENOTDIR also when
+/// either path ends in `/` and `old_path` (a final symlink not followed) is
+/// not a directory, as Linux: nothing moves, and `rename("f", "link/")` does
+/// not replace the symlink (see `fs::slash`).
 pub fn path_rename(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -365,6 +380,7 @@ pub fn path_rename(
     let old_path = guest_path(mem, old_path)?;
     let new_path = guest_path(mem, new_path)?;
     let (old_dir, new_dir) = (writable(old_dir)?, writable(new_dir)?);
+    slash::check_rename(old_dir, &old_path, new_dir, &new_path)?;
     old_dir.rename(&*old_path, new_dir, &*new_path)?;
     Ok(())
 }
@@ -378,7 +394,8 @@ pub fn path_rename(
 /// is beneath a read-only preopen. EINVAL: `old_path` holds a NUL. EFAULT,
 /// EILSEQ: `old_path` as for paths. ENAMETOOLONG: `old_path` is longer than
 /// 4096 bytes (no limit on its components, as on Linux). EEXIST: `new_path`
-/// exists.
+/// exists. `new_path` ending in `/` never makes a symlink: EEXIST if the
+/// name exists, ENOENT if not (as Linux).
 pub fn path_symlink(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -389,7 +406,14 @@ pub fn path_symlink(
     let dir = dir_of(ctx, fd)?;
     let old_path = symlink_target(mem, old_path)?;
     let new_path = guest_path(mem, new_path)?;
-    writable(dir)?.symlink(&*old_path, &*new_path)?;
+    let dir = writable(dir)?;
+    // An absolute target is refused first (cap-std's check, on the string).
+    if let Some(bare) = slash::without_trailing_slash(&new_path)
+        && !old_path.starts_with('/')
+    {
+        return Err(slash::create_error(dir, bare).into());
+    }
+    dir.symlink(&*old_path, &*new_path)?;
     Ok(())
 }
 
@@ -397,7 +421,9 @@ pub fn path_symlink(
 /// removed itself. An open descriptor of the file stays usable.
 ///
 /// EISDIR: `path` is a directory (Linux's answer). ENOTDIR: `path` ends in
-/// `/` and names a file. ENOTCAPABLE: `fd` is beneath a read-only preopen.
+/// `/` and names anything else (a symlink to a directory included: it is
+/// not followed), and nothing is removed. ENOTCAPABLE: `fd` is beneath a
+/// read-only preopen.
 pub fn path_unlink_file(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -406,6 +432,10 @@ pub fn path_unlink_file(
 ) -> Result<(), Error> {
     let dir = dir_of(ctx, fd)?;
     let path = guest_path(mem, path)?;
-    writable(dir)?.remove_file(&*path)?;
+    let dir = writable(dir)?;
+    if let Some(bare) = slash::without_trailing_slash(&path) {
+        return Err(slash::unlink_error(dir, bare).into());
+    }
+    dir.remove_file(&*path)?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod pty;
 pub mod rss;
+pub mod native;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

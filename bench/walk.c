@@ -1,11 +1,18 @@
-/* walk DIR REPS: REPS times a recursive walk of the tree under DIR, as `ls -lR` and `find`
- * do it: opendir, readdir to the end, lstat of each entry by its whole path (DIR/sub/name),
- * and a descent into each directory. One op is one entry stat'ed.
- * Result: bench=walk, with entries=N per walk (the same in every walk, or exit 1). */
+/* walk MODE DIR REPS: REPS times a recursive walk of the tree under DIR: opendir, readdir
+ * to the end, a stat of each entry (not following symlinks) and a descent into each
+ * directory. MODE "path" stats each entry by its whole path, lstat("DIR/sub/name"), as
+ * `ls -lR`, `du` and Rust's walkdir do; MODE "at" stats it by name relative to the listed
+ * directory, fstatat(dirfd(d), "name", AT_SYMLINK_NOFOLLOW), as `find` (fts) does. One op is
+ * one entry stat'ed.
+ * Result: bench=walk (path) or bench=walk_at, with entries=N per walk (the same in every
+ * walk, or exit 1). */
 #include "bench.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+
+static int by_name;
 
 static uint64_t walk(char *path, size_t len) {
     DIR *d = opendir(path);
@@ -23,7 +30,7 @@ static uint64_t walk(char *path, size_t len) {
         path[len] = '/';
         memcpy(path + len + 1, e->d_name, name_len + 1);
         struct stat st;
-        if (lstat(path, &st) != 0)
+        if ((by_name ? fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) : lstat(path, &st)) != 0)
             bench_die(path);
         n++;
         if (S_ISDIR(st.st_mode))
@@ -39,7 +46,13 @@ static uint64_t walk(char *path, size_t len) {
 }
 
 int main(int argc, char **argv) {
-    bench_args(argc, argv, 2, "walk", "DIR REPS");
+    bench_args(argc, argv, 3, "walk", "path|at DIR REPS");
+    if (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "at") != 0) {
+        fprintf(stderr, "walk: MODE is path or at, not '%s'\n", argv[1]);
+        return 2;
+    }
+    by_name = strcmp(argv[1], "at") == 0;
+    argv++;
     uint64_t reps = bench_count(argv[2]);
     static char path[4096];
     size_t len = strlen(argv[1]);
@@ -63,6 +76,6 @@ int main(int argc, char **argv) {
 
     char extra[48];
     snprintf(extra, sizeof extra, " entries=%" PRIu64, first);
-    bench_report("walk", entries, t1 - t0, 0, extra);
+    bench_report(by_name ? "walk_at" : "walk", entries, t1 - t0, 0, extra);
     return 0;
 }

@@ -5,7 +5,7 @@
 //! instructions more per host call, `bench/instructions clock`.)
 
 use capwasi::WasiCtx;
-use wasmtime::{Engine, Linker};
+use wasmtime::{Engine, Linker, Module};
 
 /// A guest's data in its store: its context, which also holds the store's
 /// resource limiter (`Limits::start`).
@@ -22,5 +22,13 @@ pub fn wasi(host: &mut Host) -> &mut WasiCtx {
 pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<Host>> {
     let mut linker = Linker::new(engine);
     capwasi::add_to_linker(&mut linker, wasi)?;
+    Ok(linker)
+}
+
+/// A linker with the preview1 functions `module` imports: all one run needs,
+/// and a fifth as many definitions to make as [`linker`]'s for a typical guest.
+pub fn linker_for(engine: &Engine, module: &Module) -> wasmtime::Result<Linker<Host>> {
+    let mut linker = Linker::new(engine);
+    capwasi::add_imports_to_linker(&mut linker, module, wasi)?;
     Ok(linker)
 }

@@ -105,7 +105,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     wasi.bind_module(&module);
 
     let mut store = Store::new(&engine, Host { wasi });
-    let mut linker = host::linker(&engine)?;
+    let mut linker = host::linker_for(&engine, &module)?;
     if config.trap_unknown_imports {
         linker.define_unknown_imports_as_traps(&module)?;
     } else {

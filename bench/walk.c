@@ -47,11 +47,7 @@ static uint64_t walk(char *path, size_t len) {
 
 int main(int argc, char **argv) {
     bench_args(argc, argv, 3, "walk", "path|at DIR REPS");
-    if (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "at") != 0) {
-        fprintf(stderr, "walk: MODE is path or at, not '%s'\n", argv[1]);
-        return 2;
-    }
-    by_name = strcmp(argv[1], "at") == 0;
+    by_name = bench_mode(argv[1], "path", "at");
     argv++;
     uint64_t reps = bench_count(argv[2]);
     static char path[4096];

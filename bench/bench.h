@@ -14,6 +14,7 @@
 #define CAPWASI_BENCH_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -97,6 +98,47 @@ static inline unsigned bench_depth(const char *rel) {
     for (; *rel; rel++)
         n += *rel == '/';
     return n;
+}
+
+/* The row name for a path: PREFIX_flat for a plain name, PREFIX_deepN for N separators. */
+static inline void bench_depth_name(char *out, size_t size, const char *prefix, const char *rel) {
+    unsigned depth = bench_depth(rel);
+    if (depth == 0)
+        snprintf(out, size, "%s_flat", prefix);
+    else
+        snprintf(out, size, "%s_deep%u", prefix, depth);
+}
+
+/* Writes "ROOT/REL" into `out`, or exits 1 if it does not fit. */
+static inline void bench_join(char *out, size_t size, const char *root, const char *rel) {
+    if ((size_t)snprintf(out, size, "%s/%s", root, rel) >= size) {
+        errno = 0;
+        bench_die("path too long");
+    }
+}
+
+/* Where a MODE ROOT REL workload (stat, open_close) starts: in mode "abs" (`abs` set) it
+ * writes "ROOT/REL" into `path` and returns -1; in mode "at" it opens ROOT as a directory
+ * and returns its fd. Exits 1 on failure. */
+static inline int bench_start(int abs, const char *root, const char *rel, char *path, size_t size) {
+    if (abs) {
+        bench_join(path, size, root, rel);
+        return -1;
+    }
+    int dir = open(root, O_RDONLY | O_DIRECTORY);
+    if (dir < 0)
+        bench_die(root);
+    return dir;
+}
+
+/* 0 if `arg` is mode `zero`, 1 if it is mode `one`; otherwise a usage error (exit 2). */
+static inline int bench_mode(const char *arg, const char *zero, const char *one) {
+    if (strcmp(arg, zero) == 0)
+        return 0;
+    if (strcmp(arg, one) == 0)
+        return 1;
+    fprintf(stderr, "%s: MODE is %s or %s, not '%s'\n", bench_prog, zero, one, arg);
+    exit(2);
 }
 
 #endif

@@ -1,6 +1,12 @@
-/* stat ROOT REL COUNT: opens directory ROOT once, then COUNT times fstatat(root, REL)
- * (following symlinks). Times the loop only.
- * Result: bench=stat_flat (REL has no '/') or bench=stat_deepN (N separators). */
+/* stat MODE ROOT REL COUNT: COUNT stats of REL beneath directory ROOT, following symlinks.
+ * MODE "at": ROOT is opened once and each stat is fstatat(root, REL), relative to a directory
+ * fd in both builds, so the native run walks the same components as the wasm one (whose ROOT
+ * is a preopen). MODE "abs": each stat is stat("ROOT/REL") by the whole path, as programs
+ * call it: under wasm ROOT is the preopen's guest name (/bench), wasi-libc finds the preopen
+ * that holds the path and calls path_filestat_get(preopen, SYMLINK_FOLLOW, REL); natively
+ * ROOT is the host directory, whose components the kernel walks too. Times the loop only.
+ * Result: bench=stat_flat / stat_deepN (at) or stat_abs_flat / stat_abs_deepN (abs), N being
+ * REL's separators. */
 #include "bench.h"
 
 #include <fcntl.h>
@@ -8,28 +14,25 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-    bench_args(argc, argv, 3, "stat", "ROOT REL COUNT");
-    uint64_t count = bench_count(argv[3]);
-    int root = open(argv[1], O_RDONLY | O_DIRECTORY);
-    if (root < 0)
-        bench_die(argv[1]);
+    bench_args(argc, argv, 4, "stat", "at|abs ROOT REL COUNT");
+    int abs = bench_mode(argv[1], "at", "abs");
+    const char *root = argv[2], *rel = argv[3];
+    uint64_t count = bench_count(argv[4]);
+    char path[4096];
+    int dir = bench_start(abs, root, rel, path, sizeof path);
 
     uint64_t sizes = 0;
     uint64_t t0 = bench_now();
     for (uint64_t i = 0; i < count; i++) {
         struct stat st;
-        if (fstatat(root, argv[2], &st, 0) != 0)
-            bench_die(argv[2]);
+        if ((abs ? stat(path, &st) : fstatat(dir, rel, &st, 0)) != 0)
+            bench_die(rel);
         sizes += (uint64_t)st.st_size;
     }
     uint64_t t1 = bench_now();
 
-    char name[32], extra[48];
-    unsigned depth = bench_depth(argv[2]);
-    if (depth == 0)
-        snprintf(name, sizeof name, "stat_flat");
-    else
-        snprintf(name, sizeof name, "stat_deep%u", depth);
+    char name[40], extra[48];
+    bench_depth_name(name, sizeof name, abs ? "stat_abs" : "stat", rel);
     snprintf(extra, sizeof extra, " size=%" PRIu64, sizes / count);
     bench_report(name, count, t1 - t0, 0, extra);
     return 0;

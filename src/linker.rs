@@ -190,6 +190,21 @@ pub fn add_to_linker<T: 'static>(
     link(linker, get_ctx, None, &|_| true)
 }
 
+/// See [`crate::add_imports_to_linker`].
+pub fn add_imports_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    module: &Module,
+    get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+) -> wasmtime::Result<()> {
+    let imported = imported_names(module);
+    link(linker, get_ctx, None, &|name| imported.contains(&name))
+}
+
+/// The names of the preview1 functions `module` imports.
+fn imported_names(module: &Module) -> Vec<&str> {
+    module.imports().filter(|import| import.module() == crate::MODULE_NAME).map(|import| import.name()).collect()
+}
+
 /// See [`crate::instantiate_bound`].
 pub fn instantiate_bound<T: 'static>(
     linker: &Linker<T>,
@@ -203,8 +218,7 @@ pub fn instantiate_bound<T: 'static>(
     let memory = Arc::new(OnceLock::new());
     let mut own = linker.clone();
     own.allow_shadowing(true);
-    let imported: Vec<&str> =
-        module.imports().filter(|import| import.module() == crate::MODULE_NAME).map(|import| import.name()).collect();
+    let imported = imported_names(module);
     link(&mut own, get_ctx, Some(Arc::clone(&memory)), &|name| imported.contains(&name))?;
     // Snapshot 0's, when the linker has them (`crate::add_wasi_unstable_to_linker`).
     let unstable: Vec<&str> = module

@@ -168,6 +168,39 @@ fn an_instance_bound_to_its_memory_serves_every_call_from_it() {
 }
 
 #[test]
+fn a_linker_for_one_module_defines_its_preview1_imports_and_no_others() {
+    // add_imports_to_linker: what the CLI links for a run. The module's
+    // preview1 imports are defined (and run, bound to its memory); a preview1
+    // function it does not import is not; an import capwasi does not provide
+    // stays undefined, as with add_to_linker.
+    struct State {
+        wasi: capwasi::WasiCtx,
+    }
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "no_such_function" (func))
+        (memory (export "memory") 1)
+        (func (export "count_args") (result i32)
+            (drop (call $sizes (i32.const 0) (i32.const 4)))
+            (i32.load (i32.const 0))))"#;
+    let module = wasmtime::Module::new(common::engine(), wat).unwrap();
+    let mut linker = wasmtime::Linker::new(common::engine());
+    capwasi::add_imports_to_linker(&mut linker, &module, |s: &mut State| &mut s.wasi).unwrap();
+    let mut builder = capwasi::WasiCtx::builder();
+    builder.args(["a", "b", "c"]);
+    let mut store = wasmtime::Store::new(common::engine(), State { wasi: builder.build().unwrap() });
+    let defined: Vec<String> = linker.iter(&mut store).map(|(module, name, _)| format!("{module}::{name}")).collect();
+    assert_eq!(defined, ["wasi_snapshot_preview1::args_sizes_get"]);
+    linker.define_unknown_imports_as_traps(&module).unwrap();
+    fn get_ctx(s: &mut State) -> &mut capwasi::WasiCtx {
+        &mut s.wasi
+    }
+    let instance = capwasi::instantiate_bound(&linker, &mut store, &module, get_ctx).unwrap();
+    let count = instance.get_typed_func::<(), i32>(&mut store, "count_args").unwrap();
+    assert_eq!(count.call(&mut store, ()).unwrap(), 3);
+}
+
+#[test]
 fn every_instance_in_a_store_writes_its_own_memory_whichever_is_bound() {
     // Binding an instance to its memory cannot make another instance's host
     // calls write into it: three instances of one module share a store and a

@@ -145,7 +145,12 @@ enum CacheDir {
 fn cache_dir(dir: &Path) -> CacheDir {
     use std::os::unix::fs::DirBuilderExt;
     let Some(existing) = dir.ancestors().find(|ancestor| ancestor.is_dir()) else { return CacheDir::Unusable };
-    if let Err(found) = check_chain(existing) {
+    let checked = check_chain(existing);
+    // The usual case: the directory is there, and this one check is the whole check.
+    if existing == dir {
+        return checked.map_or_else(|found| found, CacheDir::Trusted);
+    }
+    if let Err(found) = checked {
         return found;
     }
     if std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).is_err() {

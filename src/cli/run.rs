@@ -109,7 +109,6 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     wasi.bind_module(&module);
 
     let mut store = Store::new(&engine, Host { wasi });
-    let mut linker = host::linker(&engine)?;
     let abis = capwasi::url_abi::abi_of(&module);
     if abis.len() > 1 {
         let names: Vec<&str> = abis.iter().map(|abi| abi.name()).collect();
@@ -119,6 +118,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
             names.join(" and ")
         );
     }
+    let mut linker = host::linker_for(&engine, &module)?;
     if config.trap_unknown_imports {
         linker.define_unknown_imports_as_traps(&module)?;
     } else {

@@ -12,8 +12,8 @@ pub(crate) mod dir;
 mod file;
 mod listing;
 mod open;
-pub(crate) mod waiting;
 pub mod slash;
+pub(crate) mod waiting;
 
 pub use dir::{OpenDir, set_dir_times_beneath};
 pub use file::{Access, OpenFile};

@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod native;
 pub mod pty;
 pub mod rss;
-pub mod native;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -276,7 +276,8 @@ pub fn compile_to_file(engine: &Engine, module: &Path, output: &Path) -> wasmtim
     let artifact = engine
         .precompile_module(&bytes)
         .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", module.display(), first_line(&e)))?;
-    std::fs::write(output, artifact).map_err(|e| format_err!("cannot write '{}': {e}", output.display()))?;
+    let file = super::outfile::create(output).map_err(wasmtime::Error::msg)?;
+    super::outfile::replace(&file, &artifact).map_err(|e| format_err!("cannot write '{}': {e}", output.display()))?;
     Ok(())
 }
 

@@ -14,7 +14,9 @@
 //! relaxed atomic load each.
 //!
 //! `--trace=fs,clock` prints only the calls of those families (see
-//! [`Family`]); `--trace-file PATH` writes the lines to PATH.
+//! [`Family`]); `--trace-file PATH` writes the lines to PATH, at most
+//! `--trace-max` bytes of them ([`DEFAULT_TRACE_MAX`]), then a line saying the
+//! trace was cut.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -105,7 +107,7 @@ pub fn parse_families(text: &str) -> Result<Families, String> {
 /// Prints preview1 calls of the chosen families.
 pub struct CallTrace {
     families: Families,
-    out: Mutex<Box<dyn Write + Send>>,
+    out: Mutex<Output>,
     next_id: AtomicU64,
     /// Open spans: the function each one is for, whether it is shown, and
     /// whether its call line is out.
@@ -120,13 +122,45 @@ struct Span {
     announced: bool,
 }
 
+/// How many bytes `--trace-file` takes before it is cut, without `--trace-max`.
+pub const DEFAULT_TRACE_MAX: u64 = 64 << 20;
+
+/// Where the lines go: stderr, or a file that takes at most `remaining` more
+/// bytes, then one line saying it was cut.
+struct Output {
+    out: Box<dyn Write + Send>,
+    /// Bytes the file may still take (`None`: stderr, unbounded).
+    remaining: Option<u64>,
+    max: u64,
+}
+
+impl Output {
+    /// Writes one line (`text` and a newline), whole or not at all.
+    fn line(&mut self, text: std::fmt::Arguments<'_>) {
+        let mut line = text.to_string();
+        line.push('\n');
+        match &mut self.remaining {
+            None => {}
+            Some(0) => return,
+            Some(left) if line.len() as u64 <= *left => *left -= line.len() as u64,
+            Some(left) => {
+                *left = 0;
+                line = format!("capwasi: trace cut here: the file reached --trace-max ({} bytes)\n", self.max);
+            }
+        }
+        // Each line at once, so that nothing is lost however the process ends.
+        let _ = self.out.write_all(line.as_bytes());
+    }
+}
+
 /// Installs the trace of `families` for the rest of the process, writing to
-/// `file`, else to stderr.
-pub fn install(families: Families, file: Option<&std::path::Path>) -> std::io::Result<()> {
-    let out: Box<dyn Write + Send> = match file {
-        // Line by line, so that nothing is lost however the process ends.
-        Some(path) => Box::new(std::io::LineWriter::new(std::fs::File::create(path)?)),
-        None => Box::new(std::io::stderr()),
+/// `file` (at most `max` bytes, else [`DEFAULT_TRACE_MAX`]; opened now, before
+/// any guest runs, by [`super::outfile::create`]), else to stderr.
+pub fn install(families: Families, file: Option<&std::path::Path>, max: Option<u64>) -> Result<(), String> {
+    let max = max.unwrap_or(DEFAULT_TRACE_MAX);
+    let out = match file {
+        Some(path) => Output { out: Box::new(super::outfile::create(path)?), remaining: Some(max), max },
+        None => Output { out: Box::new(std::io::stderr()), remaining: None, max },
     };
     let trace = CallTrace {
         families,
@@ -213,14 +247,14 @@ impl Subscriber for CallTrace {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         match fields.result {
             None => {
-                let _ = writeln!(out, "==> {function}({})", fields.args);
+                out.line(format_args!("==> {function}({})", fields.args));
                 span.announced = true;
             }
             Some(result) => {
                 if !span.announced {
-                    let _ = writeln!(out, "==> {function}()");
+                    out.line(format_args!("==> {function}()"));
                 }
-                let _ = writeln!(out, "<== {function}: {result}");
+                out.line(format_args!("<== {function}: {result}"));
             }
         }
     }

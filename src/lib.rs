@@ -84,6 +84,7 @@ mod rights;
 pub mod stats;
 mod stdio;
 mod table;
+pub mod trace;
 
 pub use clocks::{HostClock, MonotonicClock, WallClock};
 pub use ctx::{DirPerms, WasiCtx, WasiCtxBuilder, utf8_host_env};

@@ -40,6 +40,7 @@ macro_rules! eprint_lossy {
 
 pub mod binfmt;
 pub mod cache;
+pub mod cache_auth;
 pub mod config;
 pub mod flags;
 pub mod generate;

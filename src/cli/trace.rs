@@ -162,6 +162,7 @@ pub fn install(families: Families, file: Option<&std::path::Path>, max: Option<u
         Some(path) => Output { out: Box::new(super::outfile::create(path)?), remaining: Some(max), max },
         None => Output { out: Box::new(std::io::stderr()), remaining: None, max },
     };
+    capwasi::trace::trace_guest_strings();
     let trace = CallTrace {
         families,
         out: Mutex::new(out),
@@ -193,9 +194,57 @@ impl Visit for Fields {
         let text = format!("{value:?}");
         match field.name() {
             "result" => self.result = Some(errno_name(&text).unwrap_or(text)),
+            name @ ("path" | "old_path" | "new_path") => self.push(name, &guest_string(&text).unwrap_or(text)),
             name => self.push(name, &text),
         }
     }
+}
+
+/// How many bytes of a string argument the trace shows.
+const STRING_MAX: usize = 256;
+
+/// The string a `*guest 0xPTR/LEN` argument (wiggle's form of a string
+/// argument) points at, quoted as strace does: `"a/b"`, control characters
+/// and bytes that are not UTF-8 escaped (`\n`, `\x01`, `\xff`), cut after
+/// [`STRING_MAX`] bytes with `...`; one out of the guest's memory reads `*guest 0xPTR/LEN (out of
+/// bounds)`. None if `text` is not a guest string or this is not inside a call.
+fn guest_string(text: &str) -> Option<String> {
+    use capwasi::trace::{GuestBytes, guest_bytes};
+    let (ptr, len) = text.strip_prefix("*guest 0x")?.split_once('/')?;
+    let (ptr, len) = (u32::from_str_radix(ptr, 16).ok()?, len.parse::<u32>().ok()?);
+    let bytes = match guest_bytes(ptr, len, STRING_MAX) {
+        GuestBytes::Unknown => return None,
+        GuestBytes::OutOfBounds => return Some(format!("{text} (out of bounds)")),
+        GuestBytes::Bytes(bytes) => bytes,
+    };
+    let mut quoted = String::with_capacity(bytes.len() + 2);
+    quoted.push('"');
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                '\r' => quoted.push_str("\\r"),
+                c if c.is_ascii_control() => {
+                    let _ = write!(quoted, "\\x{:02x}", c as u32);
+                }
+                c if c.is_control() => {
+                    let _ = write!(quoted, "\\u{{{:x}}}", c as u32);
+                }
+                c => quoted.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(quoted, "\\x{b:02x}");
+        }
+    }
+    quoted.push('"');
+    if len as usize > bytes.len() {
+        quoted.push_str("...");
+    }
+    Some(quoted)
 }
 
 /// `Err(Error { inner: Noent })` reads as `errno=NOENT`.

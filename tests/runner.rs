@@ -172,7 +172,7 @@ fn a_fixture_reached_through_a_symlink_is_refused_naming_the_fixture() {
         assert_eq!(
             fail_line(&out, &format!("suite/{name}")),
             format!(
-                "FAIL suite/{name}: cannot run: fixture '{fixture}' is reached through the symlink {}, which may \
+                "FAIL suite/{name}: fixture '{fixture}' is reached through the symlink {}, which may \
                  lead out of the suite; a fixture must be a real directory beside the test",
                 link.display()
             )

@@ -371,6 +371,7 @@ mod tests {
             std::os::unix::fs::chown(&exe, Some(65534), None).unwrap();
             let err = only_root_can_replace(&exe).unwrap_err();
             assert!(err.contains("is owned by uid 65534, not by you (uid 0) or root"), "{err}");
+            std::os::unix::fs::chown(&exe, Some(0), None).unwrap();
         }
         std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o775)).unwrap();

@@ -69,39 +69,23 @@ fn trace_file_swapped_for_a_link_while_the_guest_runs_leaves_the_target_alone() 
 }
 
 #[test]
-fn a_stats_json_path_that_is_a_link_at_start_is_refused_before_the_guest_runs() {
-    let (dir, out, module) = scene();
-    plant_link(&out);
-    let flag = format!("--stats=json:{}", out.display());
-    let run = output(&mut capwasi(&["run", "--no-cache", "--dir", &box_dir(&dir), &flag, &module]));
-    assert_eq!(run.status.code(), Some(2));
-    assert_eq!(
-        stderr(&run),
-        format!(
-            "capwasi: --stats=json: {} is a symbolic link, and capwasi does not write its files through one \
-             (a guest may have planted it): remove it, or name another path\n",
-            out.display()
-        )
-    );
-    assert_eq!(victim(&dir), "precious\n");
-}
-
-#[test]
-fn a_trace_file_that_is_a_link_at_start_is_refused_before_the_guest_runs() {
-    let (dir, out, module) = scene();
-    plant_link(&out);
-    let file = out.display().to_string();
-    let run = output(&mut capwasi(&["run", "--no-cache", "--dir", &box_dir(&dir), "--trace-file", &file, &module]));
-    assert_eq!(run.status.code(), Some(2));
-    assert_eq!(
-        stderr(&run),
-        format!(
-            "capwasi: --trace-file: {} is a symbolic link, and capwasi does not write its files through one \
-             (a guest may have planted it): remove it, or name another path\n",
-            out.display()
-        )
-    );
-    assert_eq!(victim(&dir), "precious\n");
+fn a_stats_json_path_or_trace_file_that_is_a_link_at_start_is_refused_before_the_guest_runs() {
+    for (prefix, flag) in [("--stats=json", "--stats=json:"), ("--trace-file", "--trace-file=")] {
+        let (dir, out, module) = scene();
+        plant_link(&out);
+        let flag = format!("{flag}{}", out.display());
+        let run = output(&mut capwasi(&["run", "--no-cache", "--dir", &box_dir(&dir), &flag, &module]));
+        assert_eq!(run.status.code(), Some(2));
+        assert_eq!(
+            stderr(&run),
+            format!(
+                "capwasi: {prefix}: {} is a symbolic link, and capwasi does not write its files through one \
+                 (a guest may have planted it): remove it, or name another path\n",
+                out.display()
+            )
+        );
+        assert_eq!(victim(&dir), "precious\n");
+    }
 }
 
 #[test]

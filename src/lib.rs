@@ -230,6 +230,7 @@ pub mod snapshot0;
 pub mod stats;
 mod stdio;
 mod table;
+pub mod trace;
 pub mod url_abi;
 
 pub use clocks::{HostClock, MonotonicClock, WallClock};

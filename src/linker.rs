@@ -166,7 +166,9 @@ pub(crate) fn with_memory<T: 'static, R>(
     match &export {
         Some(Extern::Memory(m)) => {
             let (bytes, data) = m.data_and_store_mut(caller);
-            call(&mut GuestMemory::Unshared(bytes), get_ctx(data))
+            // Noted for a trace that shows the strings a call is given (trace.rs).
+            let (base, size) = (bytes.as_ptr(), bytes.len());
+            crate::trace::in_call(base, size, || call(&mut GuestMemory::Unshared(bytes), get_ctx(data)))
         }
         Some(Extern::SharedMemory(_)) => Err(wasmtime::Error::msg(SHARED_MEMORY)),
         _ => wasmtime::bail!("the module does not export a memory named \"memory\", which preview1 requires"),

@@ -151,3 +151,32 @@ fn max_memory_sets_the_cap() {
     assert_eq!(stdout(&out), "FAIL memory_cap: exit code 1, expected 0\n0 passed, 1 failed, 0 skipped\n");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_fixture_reached_through_a_symlink_is_refused_naming_the_fixture() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (suite, outside) = (tmp.path().join("suite"), tmp.path().join("outside"));
+    std::fs::create_dir_all(outside.join("b")).unwrap();
+    std::fs::write(outside.join("secret"), "not the suite's").unwrap();
+    std::fs::create_dir(&suite).unwrap();
+    std::os::unix::fs::symlink("../outside", suite.join("fx")).unwrap();
+    let module = "(module (memory (export \"memory\") 1) (func (export \"_start\")))";
+    for (name, dirs) in [("whole", r#"["fx"]"#), ("below", r#"["fx/b"]"#)] {
+        std::fs::write(suite.join(format!("{name}.wat")), module).unwrap();
+        std::fs::write(suite.join(format!("{name}.json")), format!(r#"{{"dirs": {dirs}}}"#)).unwrap();
+    }
+    let out = capwasi_test(&[suite.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let link = suite.join("fx");
+    for (name, fixture) in [("whole", "fx"), ("below", "fx/b")] {
+        assert_eq!(
+            fail_line(&out, &format!("suite/{name}")),
+            format!(
+                "FAIL suite/{name}: fixture '{fixture}' is reached through the symlink {}, which may \
+                 lead out of the suite; a fixture must be a real directory beside the test",
+                link.display()
+            )
+        );
+    }
+    assert_eq!(last_line(&out), "0 passed, 2 failed, 0 skipped");
+}

@@ -80,8 +80,58 @@ fn unknown_families_and_unwritable_trace_files_are_usage_errors() {
     let out = output(&mut capwasi(&["run", "--trace-file", "/no/such/dir/trace.txt", "m.wasm"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).starts_with("capwasi: --trace-file /no/such/dir/trace.txt: cannot create it: "),
+        stderr(&out).starts_with("capwasi: --trace-file: cannot create /no/such/dir/trace.txt: "),
         "{}",
         stderr(&out)
     );
+}
+
+/// Asks path_filestat_get (no SYMLINK_FOLLOW) about `no.txt`, a name with a
+/// newline, a quote, a byte that is not UTF-8 and a control character, a
+/// 300-byte name, and a name out of memory; then renames `ok.txt` to `é`. The
+/// preopen is fd 3.
+const STRINGS: &str = r#"(module
+  (import "wasi_snapshot_preview1" "path_filestat_get" (func $stat (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_rename" (func $rename (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "ok.txt")
+  (data (i32.const 110) "no.txt")
+  (data (i32.const 120) "a\n\"b\ff\01")
+  (data (i32.const 140) "\c3\a9")
+  (func (export "_start")
+    (memory.fill (i32.const 1000) (i32.const 0x61) (i32.const 300))
+    (drop (call $stat (i32.const 3) (i32.const 0) (i32.const 110) (i32.const 6) (i32.const 512)))
+    (drop (call $stat (i32.const 3) (i32.const 0) (i32.const 120) (i32.const 6) (i32.const 512)))
+    (drop (call $stat (i32.const 3) (i32.const 0) (i32.const 1000) (i32.const 300) (i32.const 512)))
+    (drop (call $stat (i32.const 3) (i32.const 0) (i32.const 65530) (i32.const 10) (i32.const 512)))
+    (drop (call $rename (i32.const 3) (i32.const 100) (i32.const 6) (i32.const 3) (i32.const 140) (i32.const 2)))))"#;
+
+#[test]
+fn the_trace_shows_the_strings_a_call_was_given_quoted_escaped_and_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = wat(&dir, "strings", STRINGS);
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("ok.txt"), "x").unwrap();
+    let preopen = format!("{}::.", data.display());
+    let out = output(&mut capwasi(&["run", "--no-cache", "--trace=fs", "--dir", &preopen, &module]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let long = format!("\"{}\"...", "a".repeat(256));
+    let expected = [
+        "==> path_filestat_get(fd=Fd(3), flags=Lookupflags(0x0), path=\"no.txt\")".to_string(),
+        "<== path_filestat_get: errno=NOENT".to_string(),
+        "==> path_filestat_get(fd=Fd(3), flags=Lookupflags(0x0), path=\"a\\n\\\"b\\xff\\x01\")".to_string(),
+        "<== path_filestat_get: errno=ILSEQ".to_string(),
+        format!("==> path_filestat_get(fd=Fd(3), flags=Lookupflags(0x0), path={long})"),
+        "<== path_filestat_get: errno=NAMETOOLONG".to_string(),
+        "==> path_filestat_get(fd=Fd(3), flags=Lookupflags(0x0), path=*guest 0xfffa/10 (out of bounds))".to_string(),
+        "<== path_filestat_get: errno=FAULT".to_string(),
+        "==> path_rename(fd=Fd(3), old_path=\"ok.txt\", new_fd=Fd(3), new_path=\"é\")".to_string(),
+        "<== path_rename: Ok(())".to_string(),
+    ];
+    let err = stderr(&out);
+    let lines: Vec<&str> =
+        err.lines().filter(|l| !l.contains("proc_exit") && !l.starts_with("==> fd_prestat")).collect();
+    assert_eq!(lines, expected.iter().map(String::as_str).collect::<Vec<_>>(), "{err}");
+    assert!(data.join("é").exists());
 }

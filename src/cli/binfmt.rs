@@ -11,7 +11,13 @@
 //!
 //! `exec` applies the default policy: the current directory preopened as `.`,
 //! and no environment unless `CAPWASI_ENV` names variables to pass
-//! (`CAPWASI_ENV=HOME,LANG`).
+//! (`CAPWASI_ENV=HOME,LANG`). The current directory is what a native program
+//! run there could touch, and what `./prog FILE` expects `FILE` to be
+//! relative to; nothing above it is reachable (docs/THREAT-MODEL.md).
+//!
+//! The kernel runs the interpreter for every user, root included, so
+//! `install` refuses one that anyone but root (or the user installing) could
+//! replace, along its whole path.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -127,6 +133,7 @@ fn not_mounted() -> Option<String> {
 fn install(name: &str) -> Result<(), String> {
     let (link, exe) = interpreter()?;
     let line = registration(name, &link)?;
+    only_root_can_replace(&exe)?;
     if let Some(why) = not_mounted() {
         return Err(why);
     }
@@ -142,6 +149,29 @@ fn install(name: &str) -> Result<(), String> {
          with the current directory preopened as `.` and no environment unless {ENV_VAR} names variables",
         link.display()
     );
+    Ok(())
+}
+
+/// `Err(why)` if anyone but root (and the user running install, when that is
+/// not root) could replace `exe`, or the interpreter link beside it: the
+/// kernel runs it for every user, root included. The file and each directory
+/// above it must be owned by root or that user and not writable by group or
+/// others; a root-owned sticky directory (`/tmp`) is fine, as nobody else can
+/// replace what is in it.
+fn only_root_can_replace(exe: &Path) -> Result<(), String> {
+    let resolved = std::fs::canonicalize(exe).map_err(|e| format!("cannot resolve {}: {e}", exe.display()))?;
+    for path in resolved.ancestors() {
+        let meta = std::fs::metadata(path).map_err(|e| format!("cannot look at {}: {e}", path.display()))?;
+        super::cache::untrusted(path, &meta).map_err(|why| {
+            format!(
+                "not registering {}: the kernel would run it for every user, root included, but {why}; \
+                 install capwasi where only root can write (`install -o root -m 755 {} /usr/local/bin/`) \
+                 and run `binfmt install` from there",
+                resolved.display(),
+                resolved.display()
+            )
+        })?;
+    }
     Ok(())
 }
 
@@ -253,6 +283,39 @@ mod tests {
             r":capwasi:M::\x00asm\x01\x00\x00\x00:\xff\xff\xff\xff\xff\xff\xff\xff:/usr/bin/capwasi-binfmt:P"
         );
         assert!(registration("x", Path::new("/a:b/capwasi-binfmt")).is_err());
+    }
+
+    #[test]
+    fn an_interpreter_others_can_replace_is_not_registered() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let open = dir.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        let exe = open.join("capwasi");
+        std::fs::write(&exe, "").unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(only_root_can_replace(&exe), Ok(()));
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = only_root_can_replace(&exe).unwrap_err();
+        let dir_shown = open.canonicalize().unwrap();
+        assert!(
+            err.contains(&format!("but {} is writable by group or others (mode 0777)", dir_shown.display())),
+            "{err}"
+        );
+        // Sticky and root's, as /tmp: nobody else can replace the file in it.
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        if rustix::process::geteuid().is_root() {
+            assert_eq!(only_root_can_replace(&exe), Ok(()));
+            std::os::unix::fs::chown(&exe, Some(65534), None).unwrap();
+            let err = only_root_can_replace(&exe).unwrap_err();
+            assert!(err.contains("is owned by uid 65534, not by you (uid 0) or root"), "{err}");
+            std::os::unix::fs::chown(&exe, Some(0), None).unwrap();
+        }
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o775)).unwrap();
+        assert!(
+            only_root_can_replace(&exe).unwrap_err().contains("capwasi is writable by group or others (mode 0775)")
+        );
     }
 
     #[test]

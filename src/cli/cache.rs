@@ -3,21 +3,28 @@
 //! An entry is keyed by SHA-256 over capwasi's version, the engine's
 //! compilation settings and the module's bytes, and lives at
 //! `$XDG_CACHE_HOME/capwasi/modules/<key>.cwasm` (`~/.cache/...` by default).
-//! Its first 32 bytes are the SHA-256 of the rest, checked before wasmtime
-//! sees it: a truncated or corrupt entry is recompiled, never trusted. Entries
-//! are written to a temporary file and renamed into place, so concurrent runs
-//! see either no entry or a whole one. Any cache failure falls back to
-//! compiling; the cache never makes a run fail.
+//! Entries are written to a temporary file and renamed into place, so
+//! concurrent runs see either no entry or a whole one. Any cache failure
+//! falls back to compiling; the cache never makes a run fail.
 //!
-//! An entry is native code that runs unchecked, and its checksum proves that
-//! it is whole, not who wrote it. So, as ssh does for its keys, the cache is
-//! used only when nobody but the user (and root) can have written it: the
-//! cache directory and each directory above it, and the entry itself, must be
-//! owned by the user or root and not writable by group or others (a
-//! directory owned by root with the sticky bit, like `/tmp`, is fine: nobody
-//! else can replace what is in it). Otherwise one line on stderr says what
-//! is wrong, and the module is compiled without the cache (nothing is read
-//! from it or written to it).
+//! An entry is native code that runs unchecked, and a guest writes files as
+//! the user: with a preopen at or above the cache it could rename one entry
+//! over another, or write its own code there. So each entry begins with an
+//! HMAC-SHA256 tag over its name and its code, keyed by a secret kept in the
+//! Linux user keyring, where no preopen reaches (`cache_auth.rs`, and
+//! docs/THREAT-MODEL.md for who can write what). The entry is read whole into
+//! memory and its tag checked there, so what runs is what was checked; an
+//! entry whose tag fails (poisoned, truncated, or written under a key that is
+//! gone) is compiled again and replaced. Without a keyring the cache is not
+//! used, with one line on stderr once per process.
+//!
+//! As ssh does for its keys, the cache is also used only when nobody but the
+//! user (and root) can have written it: the cache directory and each
+//! directory above it, and the entry itself, must be owned by the user or
+//! root and not writable by group or others (a directory owned by root with
+//! the sticky bit, like `/tmp`, is fine: nobody else can replace what is in
+//! it). Otherwise one line on stderr says what is wrong, and the module is
+//! compiled without the cache (nothing is read from it or written to it).
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -25,6 +32,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module, Precompiled, bail, format_err};
+
+use super::cache_auth::{Secret, TAG_LEN, user_secret};
 
 /// How `load` may use the cache and precompiled files.
 #[derive(Debug, Clone, Default)]
@@ -58,16 +67,26 @@ pub enum Origin {
 
 /// Reads and compiles `path` (binary, text, or with `allow_precompiled` a
 /// `.cwasm`), through the cache when one is configured and trusted; why a
-/// cache is not trusted goes to stderr.
+/// cache is not trusted goes to stderr, each line once per process (`capwasi
+/// test` loads many modules).
 pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
-    load_reporting(engine, path, options, &mut |line| eprintln_lossy!("capwasi: {line}"))
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    load_reporting(engine, path, options, user_secret, &mut |line| {
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        if !said.contains(&line) {
+            eprintln_lossy!("capwasi: {line}");
+            said.push(line);
+        }
+    })
 }
 
-/// [`load`], handing each line about an untrusted cache to `warn`.
+/// [`load`] with the cache key from `secret`, handing each line about an
+/// untrusted cache to `warn`.
 fn load_reporting(
     engine: &Engine,
     path: &Path,
     options: &LoadOptions,
+    secret: fn() -> Result<Secret, String>,
     warn: &mut dyn FnMut(String),
 ) -> wasmtime::Result<(Module, Origin)> {
     let bytes = read_module(path)?;
@@ -114,8 +133,19 @@ fn load_reporting(
         // Best effort: a cache directory that cannot be made only costs a compile.
         CacheDir::Unusable => return Ok((compile()?, Origin::Compiled)),
     };
-    let entry = dir.join(format!("{}.cwasm", cache_key(engine, &bytes)));
-    match read_entry(engine, &entry) {
+    let secret = match secret() {
+        Ok(secret) => secret,
+        Err(why) => {
+            warn(format!(
+                "not using the compile cache: {why}, and its entries are trusted only when signed with a key \
+                 kept there; pass --no-cache to compile without it quietly"
+            ));
+            return Ok((compile()?, Origin::Compiled));
+        }
+    };
+    let name = format!("{}.cwasm", cache_key(engine, &bytes));
+    let entry = dir.join(&name);
+    match read_entry(engine, &secret, &entry) {
         Ok(Some(module)) => return Ok((module, Origin::Cached)),
         Ok(None) => {}
         Err(why) => {
@@ -125,7 +155,7 @@ fn load_reporting(
     }
     let module = compile()?;
     // Best effort: a cache that cannot be written only costs the next run a compile.
-    let _ = write_entry(&module, &dir, &entry);
+    let _ = write_entry(&module, &secret, &dir, &entry);
     Ok((module, Origin::Compiled))
 }
 
@@ -173,8 +203,8 @@ fn check_chain(dir: &Path) -> Result<PathBuf, CacheDir> {
 }
 
 /// `Err(why)` if `path` (with metadata `meta`) may have been written by
-/// someone other than the user and root.
-fn untrusted(path: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+/// someone other than the user and root (only root, run as root).
+pub(super) fn untrusted(path: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
     let me = rustix::process::geteuid().as_raw();
     if meta.uid() != me && meta.uid() != 0 {
@@ -228,33 +258,36 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The module in `entry` if the entry exists, is whole, and suits this
-/// engine; `Err(why)` if it exists but is not trusted (see the module's doc).
-fn read_entry(engine: &Engine, entry: &Path) -> Result<Option<Module>, String> {
+/// The module in `entry` if the entry exists, is whole, carries the tag of
+/// its name and code under `secret`, and suits this engine; `Err(why)` if it
+/// exists but is not trusted (see the module's doc).
+fn read_entry(engine: &Engine, secret: &Secret, entry: &Path) -> Result<Option<Module>, String> {
     use std::io::Read;
     let Ok(mut file) = std::fs::File::open(entry) else { return Ok(None) };
     // Checked on the open file: what is read is what was checked.
     let Ok(meta) = file.metadata() else { return Ok(None) };
     untrusted(entry, &meta)?;
     let mut data = Vec::new();
-    if file.read_to_end(&mut data).is_err() || data.len() < 32 {
+    if file.read_to_end(&mut data).is_err() || data.len() < TAG_LEN {
         return Ok(None);
     }
-    let (checksum, artifact) = data.split_at(32);
-    if Sha256::digest(artifact).as_slice() != checksum {
+    let (tag, artifact) = data.split_at(TAG_LEN);
+    let name = entry.file_name().unwrap_or_default().to_string_lossy();
+    if !secret.verify(&name, artifact, tag) {
         return Ok(None);
     }
-    // SAFETY: the artifact is byte for byte what this program serialized
-    // (checked by its SHA-256 above) into a file only the user or root can
-    // have written, and wasmtime checks engine compatibility.
+    // SAFETY: the artifact in memory is byte for byte what a run of this
+    // user's serialized under this name (its HMAC, keyed by a secret no guest
+    // can read, is checked above), and wasmtime checks engine compatibility.
     Ok(unsafe { Module::deserialize(engine, artifact) }.ok())
 }
 
-fn write_entry(module: &Module, dir: &Path, entry: &Path) -> wasmtime::Result<()> {
+fn write_entry(module: &Module, secret: &Secret, dir: &Path, entry: &Path) -> wasmtime::Result<()> {
     let artifact = module.serialize()?;
+    let name = entry.file_name().unwrap_or_default().to_string_lossy();
     // A temporary file is readable and writable by the user alone.
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(&Sha256::digest(&artifact))?;
+    file.write_all(&secret.tag(&name, &artifact))?;
     file.write_all(&artifact)?;
     file.persist(entry)?;
     Ok(())
@@ -281,7 +314,8 @@ pub fn compile_to_file(engine: &Engine, module: &Path, output: &Path) -> wasmtim
     let artifact = engine
         .precompile_module(&bytes)
         .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", module.display(), first_line(&e)))?;
-    std::fs::write(output, artifact).map_err(|e| format_err!("cannot write '{}': {e}", output.display()))?;
+    let file = super::outfile::create(output).map_err(wasmtime::Error::msg)?;
+    super::outfile::replace(&file, &artifact).map_err(|e| format_err!("cannot write '{}': {e}", output.display()))?;
     Ok(())
 }
 
@@ -303,10 +337,23 @@ mod tests {
         std::fs::read_dir(options.cache_dir.as_ref().unwrap()).unwrap().map(|e| e.unwrap().path()).collect()
     }
 
+    fn key() -> Secret {
+        Secret::from_bytes([0x5a; 32])
+    }
+
+    fn test_secret() -> Result<Secret, String> {
+        Ok(key())
+    }
+
+    /// [`load`] with the test key, ignoring warnings.
+    fn load_test(engine: &Engine, module: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
+        load_reporting(engine, module, options, test_secret, &mut |_| {})
+    }
+
     /// Loads through the cache and returns the warnings about it.
     fn load_warning(engine: &Engine, module: &Path, options: &LoadOptions) -> Vec<String> {
         let mut warnings = Vec::new();
-        load_reporting(engine, module, options, &mut |line| warnings.push(line)).unwrap();
+        load_reporting(engine, module, options, test_secret, &mut |line| warnings.push(line)).unwrap();
         warnings
     }
 
@@ -317,7 +364,7 @@ mod tests {
         let files = entries(&options);
         assert_eq!(files.len(), 1);
         let before = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
-        assert_eq!(load(&engine, &module, &options).unwrap().1, Origin::Cached);
+        assert_eq!(load_test(&engine, &module, &options).unwrap().1, Origin::Cached);
         assert_eq!(entries(&options), files);
         assert_eq!(std::fs::metadata(&files[0]).unwrap().modified().unwrap(), before, "a hit does not rewrite");
     }
@@ -325,18 +372,18 @@ mod tests {
     #[test]
     fn a_corrupt_entry_is_recompiled_and_replaced() {
         let (_dir, module, options, engine) = setup();
-        load(&engine, &module, &options).unwrap();
+        load_test(&engine, &module, &options).unwrap();
         let entry = entries(&options).pop().unwrap();
         let mut data = std::fs::read(&entry).unwrap();
         let last = data.len() - 1;
         data[last] ^= 0xff;
         std::fs::write(&entry, &data).unwrap();
-        assert!(read_entry(&engine, &entry).unwrap().is_none(), "a flipped byte is caught by the checksum");
-        load(&engine, &module, &options).unwrap();
-        assert!(read_entry(&engine, &entry).unwrap().is_some(), "the entry was rewritten whole");
+        assert!(read_entry(&engine, &key(), &entry).unwrap().is_none(), "a flipped byte is caught by the checksum");
+        load_test(&engine, &module, &options).unwrap();
+        assert!(read_entry(&engine, &key(), &entry).unwrap().is_some(), "the entry was rewritten whole");
         std::fs::write(&entry, b"short").unwrap();
-        load(&engine, &module, &options).unwrap();
-        assert!(read_entry(&engine, &entry).unwrap().is_some());
+        load_test(&engine, &module, &options).unwrap();
+        assert!(read_entry(&engine, &key(), &entry).unwrap().is_some());
     }
 
     #[test]
@@ -367,7 +414,7 @@ mod tests {
     fn a_cache_entry_others_can_have_written_is_not_run_or_replaced() {
         use std::os::unix::fs::PermissionsExt;
         let (_dir, module, options, engine) = setup();
-        load(&engine, &module, &options).unwrap();
+        load_test(&engine, &module, &options).unwrap();
         let entry = entries(&options).pop().unwrap();
         let original = std::fs::read(&entry).unwrap();
         std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o664)).unwrap();
@@ -398,9 +445,110 @@ mod tests {
         let (dir, module, options, engine) = setup();
         let cwasm = dir.path().join("m.cwasm");
         compile_to_file(&engine, &module, &cwasm).unwrap();
-        let err = load(&engine, &cwasm, &options).unwrap_err();
+        let err = load_test(&engine, &cwasm, &options).unwrap_err();
         assert!(err.to_string().contains("--allow-precompiled"), "{err}");
         let allowed = LoadOptions { allow_precompiled: true, ..options };
-        load(&engine, &cwasm, &allowed).unwrap();
+        load_test(&engine, &cwasm, &allowed).unwrap();
+    }
+
+    /// What export `f` of `module` returns.
+    fn f(engine: &Engine, module: &Module) -> i32 {
+        let mut store = wasmtime::Store::new(engine, ());
+        let instance = wasmtime::Instance::new(&mut store, module, &[]).unwrap();
+        instance.get_typed_func::<(), i32>(&mut store, "f").unwrap().call(&mut store, ()).unwrap()
+    }
+
+    /// Two modules, `a` returning 7 and `b` returning 8, loaded once each so
+    /// that both have entries: the dir, their paths, the options, the engine
+    /// and the two entries.
+    fn two_entries() -> (tempfile::TempDir, PathBuf, PathBuf, LoadOptions, Engine, PathBuf, PathBuf) {
+        let (dir, a, options, engine) = setup();
+        let b = dir.path().join("b.wat");
+        std::fs::write(&b, WAT.replace("i32.const 7", "i32.const 8")).unwrap();
+        load_test(&engine, &a, &options).unwrap();
+        let entry_a = entries(&options).pop().unwrap();
+        load_test(&engine, &b, &options).unwrap();
+        let entry_b = entries(&options).into_iter().find(|e| *e != entry_a).unwrap();
+        (dir, a, b, options, engine, entry_a, entry_b)
+    }
+
+    #[test]
+    fn one_valid_entry_renamed_over_another_is_recompiled_and_the_right_program_runs() {
+        let (_dir, a, _b, options, engine, entry_a, entry_b) = two_entries();
+        std::fs::rename(&entry_b, &entry_a).unwrap();
+        let (module, origin) = load_test(&engine, &a, &options).unwrap();
+        assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
+        let (module, origin) = load_test(&engine, &a, &options).unwrap();
+        assert_eq!((origin, f(&engine, &module)), (Origin::Cached, 7), "the entry was replaced by a good one");
+    }
+
+    #[test]
+    fn an_entry_rewritten_with_a_recomputed_checksum_is_recompiled_and_the_right_program_runs() {
+        let (_dir, a, _b, options, engine, entry_a, entry_b) = two_entries();
+        // B's code in A's entry, headed by the SHA-256 an unkeyed checksum would want.
+        let code_b = std::fs::read(&entry_b).unwrap().split_off(TAG_LEN);
+        let mut forged = Sha256::digest(&code_b).to_vec();
+        forged.extend_from_slice(&code_b);
+        std::fs::write(&entry_a, &forged).unwrap();
+        let (module, origin) = load_test(&engine, &a, &options).unwrap();
+        assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
+        assert_ne!(std::fs::read(&entry_a).unwrap(), forged, "replaced");
+    }
+
+    #[test]
+    fn an_entry_written_under_another_key_is_recompiled() {
+        let (_dir, a, _b, options, engine, entry_a, _entry_b) = two_entries();
+        let other = || Ok(Secret::from_bytes([1; 32]));
+        let (module, origin) = load_reporting(&engine, &a, &options, other, &mut |_| {}).unwrap();
+        assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
+        assert!(read_entry(&engine, &key(), &entry_a).unwrap().is_none(), "rewritten under the other key");
+    }
+
+    #[test]
+    fn without_a_keyring_the_cache_is_neither_read_nor_written_and_that_is_said() {
+        let (_dir, module, options, engine) = setup();
+        let none = || Err("the Linux user keyring cannot be used here (Operation not permitted)".to_string());
+        let mut warnings = Vec::new();
+        let (_, origin) = load_reporting(&engine, &module, &options, none, &mut |l| warnings.push(l)).unwrap();
+        assert_eq!(origin, Origin::Compiled);
+        assert_eq!(
+            warnings,
+            ["not using the compile cache: the Linux user keyring cannot be used here (Operation not permitted), \
+              and its entries are trusted only when signed with a key kept there; pass --no-cache to compile \
+              without it quietly"]
+        );
+        assert!(entries(&options).is_empty());
+    }
+
+    #[test]
+    fn concurrent_writers_and_a_concurrent_forger_leave_every_run_the_right_program() {
+        let (_dir, a, _b, options, engine, entry_a, entry_b) = two_entries();
+        std::fs::remove_file(&entry_a).unwrap();
+        let code_b = std::fs::read(&entry_b).unwrap();
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            // A forger keeps putting B's valid entry where A's goes.
+            scope.spawn(|| {
+                let forged = entry_a.with_extension("forged");
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::fs::write(&forged, &code_b).unwrap();
+                    std::fs::rename(&forged, &entry_a).unwrap();
+                }
+            });
+            let runs: Vec<_> = (0..4)
+                .map(|_| {
+                    scope.spawn(|| {
+                        (0..5).map(|_| f(&engine, &load_test(&engine, &a, &options).unwrap().0)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for run in runs {
+                assert_eq!(run.join().unwrap(), [7; 5]);
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        // Without the forger, the writers leave one good entry.
+        load_test(&engine, &a, &options).unwrap();
+        assert_eq!(f(&engine, &read_entry(&engine, &key(), &entry_a).unwrap().unwrap()), 7);
     }
 }

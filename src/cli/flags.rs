@@ -283,6 +283,11 @@ pub struct RunFlags {
     #[arg(long, value_name = "PATH", help_heading = DEBUGGING)]
     pub trace_file: Option<PathBuf>,
 
+    /// Stop writing --trace-file PATH after SIZE bytes (suffixes K, M, G;
+    /// default 64M), with one last line saying the trace was cut.
+    #[arg(long, value_name = "SIZE", value_parser = capwasi::limits::parse_size, help_heading = DEBUGGING)]
+    pub trace_max: Option<u64>,
+
     /// Read what the guest may touch and use (preopens, environment,
     /// arguments, sockets, limits) from a TOML file; flags given here
     /// override it. See `--print-policy`.

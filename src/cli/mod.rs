@@ -45,11 +45,13 @@ macro_rules! eprint_lossy {
 
 pub mod binfmt;
 pub mod cache;
+pub mod cache_auth;
 pub mod config;
 pub mod flags;
 pub mod generate;
 pub mod host;
 pub mod model;
+pub mod outfile;
 pub mod policy;
 pub mod routes;
 pub mod run;
@@ -176,9 +178,8 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     }
     if flags.trace.is_some() || flags.trace_file.is_some() {
         let families = flags.trace.unwrap_or(trace::Families::ALL);
-        if let Err(e) = trace::install(families, flags.trace_file.as_deref()) {
-            let file = flags.trace_file.as_deref().unwrap_or(std::path::Path::new("")).display();
-            eprintln_lossy!("capwasi: --trace-file {file}: cannot create it: {e}");
+        if let Err(e) = trace::install(families, flags.trace_file.as_deref(), flags.trace_max) {
+            eprintln_lossy!("capwasi: --trace-file: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     }
@@ -190,7 +191,20 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
         }
     };
     let origins = config.origins.clone();
-    let outputs = config.stats.clone();
+    // Opened before the guest runs, never through a link it planted (outfile.rs).
+    let mut outputs = Vec::new();
+    for output in &config.stats {
+        outputs.push(match output {
+            model::StatsOutput::Table => None,
+            model::StatsOutput::Json(path) => match outfile::create(path) {
+                Ok(file) => Some((path.clone(), file)),
+                Err(e) => {
+                    eprintln_lossy!("capwasi: --stats=json: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            },
+        });
+    }
     let finished = match run::run(config) {
         Ok(finished) => finished,
         Err(e) => {
@@ -229,10 +243,10 @@ fn run_command(mut flags: flags::RunFlags) -> ExitCode {
     if let Some(report) = &finished.report {
         for output in &outputs {
             match output {
-                model::StatsOutput::Table => eprint_lossy!("{}", report.table()),
-                model::StatsOutput::Json(path) => {
+                None => eprint_lossy!("{}", report.table()),
+                Some((path, file)) => {
                     let text = format!("{:#}\n", report.json());
-                    if let Err(e) = std::fs::write(path, text) {
+                    if let Err(e) = outfile::replace(file, text.as_bytes()) {
                         eprintln_lossy!("capwasi: cannot write --stats=json:{}: {e}", path.display());
                     }
                 }

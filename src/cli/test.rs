@@ -90,6 +90,14 @@ pub fn main(flags: TestFlags) -> ExitCode {
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
+    // Opened before any test runs, never through a link a test planted (outfile.rs).
+    let json = match flags.json.as_deref().map(super::outfile::create).transpose() {
+        Ok(json) => json,
+        Err(e) => {
+            eprintln_lossy!("capwasi test: --json: {e}");
+            return ExitCode::from(super::EXIT_USAGE);
+        }
+    };
     let limits = capwasi::limits::Limits::new().max_memory(usize::try_from(flags.max_memory).unwrap_or(usize::MAX));
     let shared = match Shared::new(flags.timeout, limits) {
         Ok(shared) => shared,
@@ -106,8 +114,8 @@ pub fn main(flags: TestFlags) -> ExitCode {
 
     let (passed, failed, skipped) = report::summary(&results);
     let mut ok = failed == 0 && passed > 0;
-    if let Some(path) = &flags.json
-        && let Err(e) = report::write_json(path, &tests, &results, started.elapsed())
+    if let (Some(path), Some(file)) = (&flags.json, &json)
+        && let Err(e) = report::write_json(file, &tests, &results, started.elapsed())
     {
         eprintln_lossy!("capwasi test: cannot write {}: {e}", path.display());
         ok = false;

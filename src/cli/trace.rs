@@ -14,7 +14,9 @@
 //! relaxed atomic load each.
 //!
 //! `--trace=fs,clock` prints only the calls of those families (see
-//! [`Family`]); `--trace-file PATH` writes the lines to PATH.
+//! [`Family`]); `--trace-file PATH` writes the lines to PATH, at most
+//! `--trace-max` bytes of them ([`DEFAULT_TRACE_MAX`]), then a line saying the
+//! trace was cut.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -105,7 +107,7 @@ pub fn parse_families(text: &str) -> Result<Families, String> {
 /// Prints preview1 calls of the chosen families.
 pub struct CallTrace {
     families: Families,
-    out: Mutex<Box<dyn Write + Send>>,
+    out: Mutex<Output>,
     next_id: AtomicU64,
     /// Open spans: the function each one is for, whether it is shown, and
     /// whether its call line is out.
@@ -120,14 +122,47 @@ struct Span {
     announced: bool,
 }
 
+/// How many bytes `--trace-file` takes before it is cut, without `--trace-max`.
+pub const DEFAULT_TRACE_MAX: u64 = 64 << 20;
+
+/// Where the lines go: stderr, or a file that takes at most `remaining` more
+/// bytes, then one line saying it was cut.
+struct Output {
+    out: Box<dyn Write + Send>,
+    /// Bytes the file may still take (`None`: stderr, unbounded).
+    remaining: Option<u64>,
+    max: u64,
+}
+
+impl Output {
+    /// Writes one line (`text` and a newline), whole or not at all.
+    fn line(&mut self, text: std::fmt::Arguments<'_>) {
+        let mut line = text.to_string();
+        line.push('\n');
+        match &mut self.remaining {
+            None => {}
+            Some(0) => return,
+            Some(left) if line.len() as u64 <= *left => *left -= line.len() as u64,
+            Some(left) => {
+                *left = 0;
+                line = format!("capwasi: trace cut here: the file reached --trace-max ({} bytes)\n", self.max);
+            }
+        }
+        // Each line at once, so that nothing is lost however the process ends.
+        let _ = self.out.write_all(line.as_bytes());
+    }
+}
+
 /// Installs the trace of `families` for the rest of the process, writing to
-/// `file`, else to stderr.
-pub fn install(families: Families, file: Option<&std::path::Path>) -> std::io::Result<()> {
-    let out: Box<dyn Write + Send> = match file {
-        // Line by line, so that nothing is lost however the process ends.
-        Some(path) => Box::new(std::io::LineWriter::new(std::fs::File::create(path)?)),
-        None => Box::new(std::io::stderr()),
+/// `file` (at most `max` bytes, else [`DEFAULT_TRACE_MAX`]; opened now, before
+/// any guest runs, by [`super::outfile::create`]), else to stderr.
+pub fn install(families: Families, file: Option<&std::path::Path>, max: Option<u64>) -> Result<(), String> {
+    let max = max.unwrap_or(DEFAULT_TRACE_MAX);
+    let out = match file {
+        Some(path) => Output { out: Box::new(super::outfile::create(path)?), remaining: Some(max), max },
+        None => Output { out: Box::new(std::io::stderr()), remaining: None, max },
     };
+    capwasi::trace::trace_guest_strings();
     let trace = CallTrace {
         families,
         out: Mutex::new(out),
@@ -159,9 +194,57 @@ impl Visit for Fields {
         let text = format!("{value:?}");
         match field.name() {
             "result" => self.result = Some(errno_name(&text).unwrap_or(text)),
+            name @ ("path" | "old_path" | "new_path") => self.push(name, &guest_string(&text).unwrap_or(text)),
             name => self.push(name, &text),
         }
     }
+}
+
+/// How many bytes of a string argument the trace shows.
+const STRING_MAX: usize = 256;
+
+/// The string a `*guest 0xPTR/LEN` argument (wiggle's form of a string
+/// argument) points at, quoted as strace does: `"a/b"`, control characters
+/// and bytes that are not UTF-8 escaped (`\n`, `\x01`, `\xff`), cut after
+/// [`STRING_MAX`] bytes with `...`; one out of the guest's memory reads `*guest 0xPTR/LEN (out of
+/// bounds)`. None if `text` is not a guest string or this is not inside a call.
+fn guest_string(text: &str) -> Option<String> {
+    use capwasi::trace::{GuestBytes, guest_bytes};
+    let (ptr, len) = text.strip_prefix("*guest 0x")?.split_once('/')?;
+    let (ptr, len) = (u32::from_str_radix(ptr, 16).ok()?, len.parse::<u32>().ok()?);
+    let bytes = match guest_bytes(ptr, len, STRING_MAX) {
+        GuestBytes::Unknown => return None,
+        GuestBytes::OutOfBounds => return Some(format!("{text} (out of bounds)")),
+        GuestBytes::Bytes(bytes) => bytes,
+    };
+    let mut quoted = String::with_capacity(bytes.len() + 2);
+    quoted.push('"');
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                '\r' => quoted.push_str("\\r"),
+                c if c.is_ascii_control() => {
+                    let _ = write!(quoted, "\\x{:02x}", c as u32);
+                }
+                c if c.is_control() => {
+                    let _ = write!(quoted, "\\u{{{:x}}}", c as u32);
+                }
+                c => quoted.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(quoted, "\\x{b:02x}");
+        }
+    }
+    quoted.push('"');
+    if len as usize > bytes.len() {
+        quoted.push_str("...");
+    }
+    Some(quoted)
 }
 
 /// `Err(Error { inner: Noent })` reads as `errno=NOENT`.
@@ -213,14 +296,14 @@ impl Subscriber for CallTrace {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         match fields.result {
             None => {
-                let _ = writeln!(out, "==> {function}({})", fields.args);
+                out.line(format_args!("==> {function}({})", fields.args));
                 span.announced = true;
             }
             Some(result) => {
                 if !span.announced {
-                    let _ = writeln!(out, "==> {function}()");
+                    out.line(format_args!("==> {function}()"));
                 }
-                let _ = writeln!(out, "<== {function}: {result}");
+                out.line(format_args!("<== {function}: {result}"));
             }
         }
     }

@@ -19,7 +19,7 @@ use wasmtime::{Engine, Linker, Module, Store, Trap};
 use super::super::cache::first_line;
 use super::super::host::{self, Host};
 use super::discover::Test;
-use super::fixtures::copy_tree;
+use super::fixtures::{copy_tree, link_on_the_way};
 use super::spec::Spec;
 
 /// How often the epoch advances: the granularity of timeouts.
@@ -163,6 +163,17 @@ fn run(
         let preopens = spec.dirs.iter().map(|d| (d, d.as_str())).chain(spec.root.iter().map(|r| (r, "/")));
         for (i, (name, guest)) in preopens.enumerate() {
             let (fixture, copy) = (dir.join(name), scratch.path().join(i.to_string()));
+            match link_on_the_way(dir, name) {
+                Ok(None) => {}
+                Ok(Some(link)) => {
+                    return Err(format!(
+                        "fixture '{name}' is reached through the symlink {}, which may lead out of the suite; \
+                         a fixture must be a real directory beside the test",
+                        link.display()
+                    ));
+                }
+                Err(e) => return Err(format!("cannot look at fixture '{name}': {e}")),
+            }
             if !fixture.is_dir() {
                 return Err(format!("fixture '{name}' is not a directory beside the test"));
             }

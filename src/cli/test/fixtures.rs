@@ -9,6 +9,23 @@ use std::path::Path;
 /// they are not copied, so every run starts clean.
 const CLEANUP_SUFFIX: &str = ".cleanup";
 
+/// The first symlink on the way from `dir` to `dir/name` (each component of
+/// `name` in turn), if any: a fixture reached through one may lead out of
+/// the suite, so the runner refuses it.
+pub fn link_on_the_way(dir: &Path, name: &str) -> io::Result<Option<std::path::PathBuf>> {
+    let mut path = dir.to_path_buf();
+    for component in Path::new(name).components() {
+        path.push(component);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return Ok(Some(path)),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
 /// Copies the directory tree `from` to `to` (which must not exist), leaving out
 /// every `*.cleanup` entry. Symbolic links are copied as links, unchanged, so
 /// fixtures that test link handling keep their links.
@@ -38,6 +55,19 @@ pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_anywhere_on_a_fixtures_path_is_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("suite/real/sub")).unwrap();
+        std::os::unix::fs::symlink("/etc", tmp.path().join("suite/out")).unwrap();
+        std::os::unix::fs::symlink("real", tmp.path().join("suite/alias")).unwrap();
+        let suite = tmp.path().join("suite");
+        assert_eq!(link_on_the_way(&suite, "real/sub").unwrap(), None);
+        assert_eq!(link_on_the_way(&suite, "out").unwrap(), Some(suite.join("out")));
+        assert_eq!(link_on_the_way(&suite, "alias/sub").unwrap(), Some(suite.join("alias")));
+        assert_eq!(link_on_the_way(&suite, "missing").unwrap(), None);
+    }
 
     #[test]
     fn copies_files_dirs_and_links_but_not_cleanup_leftovers() {

@@ -2,7 +2,6 @@
 //! summary line, and the `--json` report.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -105,8 +104,8 @@ struct JsonTest<'a> {
     stderr: Option<String>,
 }
 
-/// Writes the `--json` report to `path`.
-pub fn write_json(path: &Path, tests: &[Test], results: &[Result], elapsed: Duration) -> std::io::Result<()> {
+/// Writes the `--json` report to `file` (opened by `outfile::create`).
+pub fn write_json(file: &std::fs::File, tests: &[Test], results: &[Result], elapsed: Duration) -> std::io::Result<()> {
     let (passed, failed, skipped) = summary(results);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let records = tests
@@ -147,5 +146,5 @@ pub fn write_json(path: &Path, tests: &[Test], results: &[Result], elapsed: Dura
     let report = JsonReport { passed, failed, skipped, duration_ms: ms(elapsed), tests: records };
     let mut text = serde_json::to_string_pretty(&report).map_err(std::io::Error::other)?;
     text.push('\n');
-    std::fs::write(path, text)
+    super::super::outfile::replace(file, text.as_bytes())
 }

@@ -16,7 +16,7 @@
 //!
 //! Everything else (errnos, `dirent`, `event`, `fdstat`, `prestat`, flags and
 //! the other enums) is laid out and numbered alike; `tests/abi_layout.rs`
-//! checks both ABIs. Each snapshot-0 function ([`convert`]) converts its
+//! checks both ABIs. Each snapshot-0 function (`convert.rs`) converts its
 //! arguments to preview1's types, calls the preview1 host function on the same
 //! [`WasiCtx`] (the same descriptor table, preopens and limits) and converts
 //! the result back; the errnos are the preview1 host's. A link count above

@@ -25,7 +25,7 @@ mod run;
 mod sandbox;
 mod settings;
 
-use containerd_shim_wasm::shim::{Shim, Version, version};
+use containerd_shim_wasm::shim::{Cli, Shim, Version, version};
 
 struct CapwasiShim;
 
@@ -49,5 +49,5 @@ fn main() {
         eprintln!("containerd-shim-capwasi: cannot forbid exec in the shim (seccomp): {e}");
         std::process::exit(1);
     }
-    <CapwasiShim as Shim>::run(None);
+    <CapwasiShim as Cli>::run(None);
 }

@@ -81,7 +81,8 @@ mod tests {
     fn capwasi_variables_set_limits_and_stay_out_of_the_guests_environment() {
         let settings =
             from_container(&envs(&["A=1", "CAPWASI_FUEL=5000", "CAPWASI_TIMEOUT=2s", "B=x=y", "EMPTY"]), None).unwrap();
-        assert_eq!(settings.env, [("A".into(), "1".into()), ("B".into(), "x=y".into()), ("EMPTY".into(), "".into())]);
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(settings.env, [pair("A", "1"), pair("B", "x=y"), pair("EMPTY", "")]);
         assert_eq!(settings.limits, Limits::new().stoppable().fuel(5000).timeout(Duration::from_secs(2)));
     }
 

@@ -42,6 +42,8 @@
 //! # Ok::<(), wasmtime::Error>(())
 //! ```
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -68,6 +70,7 @@ pub struct Limits {
     max_fds: Option<u32>,
     fuel: Option<u64>,
     timeout: Option<Duration>,
+    stoppable: bool,
 }
 
 impl Limits {
@@ -131,6 +134,19 @@ impl Limits {
         self
     }
 
+    /// Lets another thread end the run early with [`Stopper::stop`] (a
+    /// container's SIGTERM, say): wasm code stops at its next epoch check, as
+    /// for a timeout, and the run ends with [`Stopped`]. Like a timeout, it
+    /// compiles epoch checks into the module. [`Limits::start`]'s
+    /// [`Watchdog::stopper`] hands out the stopper. A host call already
+    /// blocked in a wait without a timeout (a long `poll_oneoff` sleep, a read
+    /// of a quiet stdin) is not woken: the caller decides how long to wait
+    /// for the guest after stopping it.
+    pub fn stoppable(mut self) -> Self {
+        self.stoppable = true;
+        self
+    }
+
     /// The memory cap, if any.
     pub fn memory_limit(&self) -> Option<usize> {
         self.max_memory
@@ -181,7 +197,7 @@ impl Limits {
         if self.fuel.is_some() {
             config.consume_fuel(true);
         }
-        if self.timeout.is_some() {
+        if self.timeout.is_some() || self.stoppable {
             config.epoch_interruption(true);
         }
     }
@@ -214,18 +230,30 @@ impl Limits {
         if let Some(units) = self.fuel {
             store.set_fuel(units)?;
         }
+        let stopper = self
+            .stoppable
+            .then(|| Stopper { engine: store.engine().clone(), stopped: Arc::new(AtomicBool::new(false)) });
+        if self.timeout.is_some() || stopper.is_some() {
+            // Ticks of the engine's epoch, from this watchdog, a stopper or any other
+            // store's, each run this check at the guest's next epoch check; only this
+            // store's own deadline or stopper ends it.
+            let stopped = stopper.as_ref().map(|s| s.stopped.clone());
+            store.set_epoch_deadline(1);
+            store.epoch_deadline_callback(move |mut store| {
+                if stopped.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
+                    return Err(Stopped.into());
+                }
+                match get_ctx(store.data_mut()).deadline {
+                    Some(deadline) if deadline.expired() => Err(TimedOut { limit: deadline.limit }.into()),
+                    _ => Ok(UpdateDeadline::Continue(1)),
+                }
+            });
+        }
         let Some(limit) = self.timeout else {
-            return Ok(Watchdog { _stop: None });
+            return Ok(Watchdog { _stop: None, stopper });
         };
         let deadline = Deadline { at: Instant::now() + limit, limit };
         get_ctx(store.data_mut()).deadline = Some(deadline);
-        // Ticks of the engine's epoch, from this watchdog or any other store's, each run
-        // this check at the guest's next epoch check; only this store's deadline stops it.
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |mut store| match get_ctx(store.data_mut()).deadline {
-            Some(deadline) if deadline.expired() => Err(TimedOut { limit: deadline.limit }.into()),
-            _ => Ok(UpdateDeadline::Continue(1)),
-        });
         let engine = store.engine().clone();
         let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new().name("capwasi timeout".into()).spawn(move || {
@@ -240,7 +268,7 @@ impl Limits {
                 }
             }
         })?;
-        Ok(Watchdog { _stop: Some(stop) })
+        Ok(Watchdog { _stop: Some(stop), stopper })
     }
 
     /// The fuel the guest in `store` has used, when there is a fuel budget.
@@ -253,7 +281,46 @@ impl Limits {
 #[derive(Debug)]
 pub struct Watchdog {
     _stop: Option<mpsc::Sender<()>>,
+    stopper: Option<Stopper>,
 }
+
+impl Watchdog {
+    /// The handle that stops this run from another thread, when the limits
+    /// were [`Limits::stoppable`].
+    pub fn stopper(&self) -> Option<Stopper> {
+        self.stopper.clone()
+    }
+}
+
+/// Ends a [`Limits::stoppable`] run from any thread (see [`Watchdog::stopper`]).
+#[derive(Debug, Clone)]
+pub struct Stopper {
+    engine: wasmtime::Engine,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Stopper {
+    /// Ends the run: its wasm code stops with [`Stopped`] at its next epoch
+    /// check (a loop iteration or a call). Stopping twice, or after the run
+    /// ended, does nothing more.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.engine.increment_epoch();
+    }
+}
+
+/// The error a run ends with when a [`Stopper`] stopped it.
+/// Find it with `error.downcast_ref::<Stopped>()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stopped by the host")
+    }
+}
+
+impl std::error::Error for Stopped {}
 
 /// The error a run ends with when its timeout passes (see [`Limits::timeout`]).
 /// Find it with `error.downcast_ref::<TimedOut>()`.
@@ -560,5 +627,40 @@ mod tests {
         let fuel = hash(Limits::new().fuel(1));
         let timeout = hash(Limits::new().timeout(Duration::from_secs(1)));
         assert!(fuel != plain && timeout != plain && fuel != timeout);
+    }
+
+    #[test]
+    fn a_stopper_ends_a_looping_guest_from_another_thread() {
+        struct State {
+            wasi: WasiCtx,
+        }
+        let limits = Limits::new().stoppable();
+        let mut config = wasmtime::Config::new();
+        limits.configure(&mut config);
+        let engine = wasmtime::Engine::new(&config).unwrap();
+        let module = wasmtime::Module::new(&engine, r#"(module (func (export "_start") (loop (br 0))))"#).unwrap();
+        let mut store = wasmtime::Store::new(&engine, State { wasi: WasiCtx::builder().build().unwrap() });
+        let watchdog = limits.start(&mut store, |state: &mut State| &mut state.wasi).unwrap();
+        let stopper = watchdog.stopper().expect("stoppable limits hand out a stopper");
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
+        let start = instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap();
+        let stopping = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            stopper.stop();
+        });
+        let err = start.call(&mut store, ()).unwrap_err();
+        stopping.join().unwrap();
+        assert_eq!(err.downcast_ref::<Stopped>(), Some(&Stopped));
+    }
+
+    #[test]
+    fn limits_without_stoppable_hand_out_no_stopper() {
+        struct State {
+            wasi: WasiCtx,
+        }
+        let engine = wasmtime::Engine::default();
+        let mut store = wasmtime::Store::new(&engine, State { wasi: WasiCtx::builder().build().unwrap() });
+        let watchdog = Limits::new().start(&mut store, |state: &mut State| &mut state.wasi).unwrap();
+        assert!(watchdog.stopper().is_none());
     }
 }

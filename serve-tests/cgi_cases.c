@@ -25,6 +25,7 @@ int main(void) {
         fflush(stdout);
         __builtin_trap();
     } else if (strcmp(path, "/loop") == 0) {
+        fprintf(stderr, "looping\n");
         for (volatile unsigned i = 0;; i++) {
         }
     } else if (strcmp(path, "/big") == 0) {

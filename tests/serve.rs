@@ -403,3 +403,14 @@ fn stats_add_fuel_and_peak_memory_to_the_access_log_and_sigterm_stops_cleanly() 
     assert!(line.contains(" fuel=") && line.contains(" peak_memory="), "{line}");
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish() {
+    let server = cases();
+    let mut stream = server.connect();
+    stream.write_all(b"GET /cases/loop HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").unwrap();
+    server.wait_for_log("stderr: looping");
+    let client = std::thread::spawn(move || read_reply(&mut BufReader::new(stream)));
+    assert_eq!(server.stop(), Some(0));
+    assert_eq!(client.join().unwrap().status, 504, "answered before the server stopped");
+}

@@ -35,6 +35,16 @@ int main(void) {
         printf("Content-Type: text/plain\n\n");
         fflush(stdout);
         for (int i = 0; i < 64; i++) write(1, block, sizeof block);
+    } else if (strcmp(path, "/flood") == 0) {
+        // Writes until a write fails: the response cap, or a client gone away
+        // (EPIPE). A client that stops reading leaves a write waiting.
+        static char block[16384];
+        memset(block, 'y', sizeof block);
+        printf("Content-Type: text/plain\n\n");
+        fflush(stdout);
+        while (write(1, block, sizeof block) > 0) {
+        }
+        perror("flood: a write failed");
     } else if (strcmp(path, "/stderr") == 0) {
         fprintf(stderr, "a line for the server log\n");
         printf("Content-Type: text/plain\n\nlogged\n");

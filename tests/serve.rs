@@ -414,3 +414,46 @@ fn sigterm_lets_the_request_in_flight_finish() {
     assert_eq!(server.stop(), Some(0));
     assert_eq!(client.join().unwrap().status, 504, "answered before the server stopped");
 }
+
+#[test]
+fn a_client_that_stops_reading_is_cut_off_at_the_timeout_and_frees_its_instance() {
+    let route = format!("/cases={}", wasm("serve-tests/cgi_cases"));
+    let server = Server::start(&["--route", &route, "--timeout", "1s", "--max-instances", "1"]);
+    let mut stalled = server.connect();
+    stalled.write_all(b"GET /cases/flood HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();
+    let started = Instant::now();
+    server.wait_for_log("the client stopped reading: the guest timed out after 1s");
+    let fine = server.get("/cases/fine");
+    assert_eq!((fine.status, fine.body.as_str()), (200, "case /fine\n"), "the one instance is free again");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The connection was closed: what the server had sent, then the end (no final chunk).
+    let mut rest = Vec::new();
+    let end = std::io::Read::read_to_end(&mut stalled, &mut rest);
+    assert!(end.is_ok() || end.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset), "{end:?}");
+    assert!(!rest.ends_with(b"0\r\n\r\n"), "the response is cut off");
+    assert!(!server.log().contains("flood: a write failed"), "the write ended the run, as the timeout does");
+}
+
+#[test]
+fn a_client_that_goes_away_makes_the_guest_write_fail_with_epipe() {
+    let server = Server::start(&["--max-instances", "1", &wasm("serve-tests/cgi_cases")]);
+    let mut gone = server.connect();
+    gone.write_all(b"GET /flood HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();
+    let mut some = [0; 4096];
+    std::io::Read::read_exact(&mut gone, &mut some).unwrap();
+    drop(gone);
+    server.wait_for_log("stderr: flood: a write failed: Broken pipe");
+    assert_eq!(server.get("/fine").status, 200, "the one instance is free again");
+}
+
+#[test]
+fn a_slow_upload_holds_no_instance() {
+    let server = Server::start(&["--max-instances", "1", &wasm("serve-tests/cgi_echo")]);
+    let mut slow = server.connect();
+    slow.write_all(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nonly ten..").unwrap();
+    let other = server.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+    assert!(other.body.contains("body=abc"), "served while the first body is still coming: {}", other.body);
+    slow.write_all(&[b'x'; 90]).unwrap();
+    let reply = read_reply(&mut BufReader::new(slow));
+    assert!(reply.body.contains("body_bytes=100"), "{}", reply.body);
+}

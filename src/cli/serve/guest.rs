@@ -4,11 +4,14 @@
 //! to the server's log, a line at a time, with the request's id.
 
 use std::io::{self, Write};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use capwasi::limits::TimedOut;
 use capwasi::{DirPerms, WasiCtx};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{Notify, mpsc, oneshot};
 use wasmtime::{Engine, InstancePre, Module, Store, Trap};
 
 use super::super::host::{self, Host};
@@ -38,6 +41,10 @@ pub struct Job {
     /// A fresh directory to preopen under this name.
     pub scratch: Option<String>,
     pub stats: bool,
+    /// Told when a write of the guest's waited for the client until the
+    /// guest's deadline: the client stopped reading, and its connection is
+    /// to be closed.
+    pub stalled: Arc<Notify>,
 }
 
 /// How a guest's run ended.
@@ -71,13 +78,16 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
         Some(Ok(dir)) => Some(dir),
         None => None,
     };
+    // The guest's deadline, as `Limits::start` sets it a moment later.
+    let deadline = route.run.limits.time_limit().map(|limit| (Instant::now() + limit, limit));
+    let output = Output { out: job.out, written: 0, max: job.max_response, deadline, id: job.id, stalled: job.stalled };
     let mut builder = WasiCtx::builder();
     builder
         .args(route.run.args.iter())
         .max_open_fds(route.run.limits.fd_limit())
         .stats(job.stats)
         .stdin(io::Cursor::new(job.body))
-        .stdout(Output { out: job.out, written: 0, max: job.max_response })
+        .stdout(output)
         .stderr(LogLines { id: job.id, line: Vec::new() });
     for (key, value) in &route.run.env {
         if !job.env.iter().any(|(k, _)| k == key) {
@@ -150,10 +160,50 @@ fn host_error(why: String) -> Done {
 /// The guest's stdout: each write is a chunk of the response, up to `max`
 /// bytes in all. Past `max` the write fails (EIO for the guest) and the
 /// response is cut off; a client that went away makes it fail with EPIPE.
+/// A write waits for room (the client reading) at most until the guest's
+/// deadline, if it has one; then the run ends as its timeout ends it (a
+/// trap), the response is cut off and the client's connection closed, so a
+/// client that stops reading cannot hold an instance past `--timeout`.
 struct Output {
     out: mpsc::Sender<Chunk>,
     written: u64,
     max: u64,
+    /// When the guest's time is up, and its `--timeout`.
+    deadline: Option<(Instant, Duration)>,
+    id: u64,
+    stalled: Arc<Notify>,
+}
+
+impl Output {
+    /// Hands `chunk` on, waiting for room at most until the deadline.
+    fn send(&mut self, chunk: Chunk) -> io::Result<()> {
+        let gone = |_| io::Error::from(io::ErrorKind::BrokenPipe);
+        let (Some((at, limit)), Ok(runtime)) = (self.deadline, tokio::runtime::Handle::try_current()) else {
+            return self.out.blocking_send(chunk).map_err(gone);
+        };
+        // Most writes find room at once; only a client that reads slower than
+        // the guest writes makes one wait.
+        let chunk = match self.out.try_send(chunk) {
+            Ok(()) => return Ok(()),
+            Err(TrySendError::Closed(_)) => return Err(io::ErrorKind::BrokenPipe.into()),
+            Err(TrySendError::Full(chunk)) => chunk,
+        };
+        let waited = runtime.block_on(tokio::time::timeout_at(at.into(), self.out.send(chunk)));
+        match waited {
+            Ok(sent) => sent.map_err(gone),
+            Err(_) => {
+                eprintln_lossy!(
+                    "capwasi serve: [{:x}] the client stopped reading: the guest timed out after {} waiting to write; \
+                     its response is cut off and the connection closed",
+                    self.id,
+                    capwasi::limits::format_duration(limit)
+                );
+                self.stalled.notify_one();
+                // error.rs makes this a trap that ends the run as its timeout does.
+                Err(io::Error::new(io::ErrorKind::TimedOut, TimedOut { limit }))
+            }
+        }
+    }
 }
 
 impl Write for Output {
@@ -163,14 +213,12 @@ impl Write for Output {
         }
         if self.written + buf.len() as u64 > self.max {
             let why = format!("the response is larger than --max-response {}", self.max);
-            let _ = self.out.blocking_send(Err(io::Error::other(why.clone())));
+            let _ = self.send(Err(io::Error::other(why.clone())));
             self.written = u64::MAX / 2;
             return Err(io::Error::other(why));
         }
         self.written += buf.len() as u64;
-        self.out
-            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
-            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))?;
+        self.send(Ok(Bytes::copy_from_slice(buf)))?;
         Ok(buf.len())
     }
 

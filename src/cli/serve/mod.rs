@@ -28,7 +28,7 @@ use hyper::body::{Body, Frame, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use wasmtime::{Engine, PoolingAllocationConfig};
 
 use super::model::{Listen, Route, RunConfig, ServeConfig, ServeMode};
@@ -184,17 +184,27 @@ async fn accept_until_stopped(listener: tokio::net::TcpListener, server: Arc<Ser
         };
         let _ = stream.set_nodelay(true);
         let server = server.clone();
-        let service = hyper::service::service_fn(move |request| {
-            let server = server.clone();
-            async move { Ok::<_, Infallible>(handle(server, request, remote).await) }
-        });
+        // Told when the client stopped reading a response until its guest's deadline.
+        let stalled = Arc::new(Notify::new());
+        let service = {
+            let stalled = stalled.clone();
+            hyper::service::service_fn(move |request| {
+                let (server, stalled) = (server.clone(), stalled.clone());
+                async move { Ok::<_, Infallible>(handle(server, request, remote, stalled).await) }
+            })
+        };
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(Duration::from_secs(30))
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            let _ = connection.await;
+            // Dropping the connection closes it: the only way to end a response
+            // hyper is still trying to write to a client that does not read.
+            tokio::select! {
+                _ = connection => {}
+                _ = stalled.notified() => {}
+            }
         });
     }
     drop(listener);
@@ -209,7 +219,12 @@ async fn accept_until_stopped(listener: tokio::net::TcpListener, server: Arc<Ser
 }
 
 /// One request: its route, its body, its guest; local redirects followed.
-async fn handle(server: Arc<Server>, request: Request<Incoming>, remote: SocketAddr) -> Response<GuestBody> {
+async fn handle(
+    server: Arc<Server>,
+    request: Request<Incoming>,
+    remote: SocketAddr,
+    stalled: Arc<Notify>,
+) -> Response<GuestBody> {
     let id = server.next_id.fetch_add(1, Ordering::Relaxed);
     let started = Instant::now();
     let (parts, body) = request.into_parts();
@@ -250,7 +265,7 @@ async fn handle(server: Arc<Server>, request: Request<Incoming>, remote: SocketA
             remote,
         };
         let env = cgi::meta_variables(&info);
-        match respond(&server, at, route, env, body.clone(), id, log).await {
+        match respond(&server, at, route, env, body.clone(), id, log, stalled.clone()).await {
             Answer::Response(response) => return response,
             Answer::Redirect(location, returned) => {
                 log = returned;
@@ -270,6 +285,7 @@ enum Answer {
 }
 
 /// Runs route `at`'s guest for one request and reads its response head.
+#[allow(clippy::too_many_arguments)]
 async fn respond(
     server: &Arc<Server>,
     at: usize,
@@ -278,6 +294,7 @@ async fn respond(
     body: Bytes,
     id: u64,
     log: AccessLog,
+    stalled: Arc<Notify>,
 ) -> Answer {
     let (out, mut output) = mpsc::channel::<Chunk>(16);
     let (done_tx, mut done) = oneshot::channel::<Done>();
@@ -293,6 +310,7 @@ async fn respond(
         max_response: server.config.max_response,
         scratch: server.config.scratch.clone(),
         stats: server.config.stats,
+        stalled,
     };
     if server.config.mode == ServeMode::Process {
         tokio::spawn(run_process(route.run.clone(), job, done_tx, permit));
@@ -421,12 +439,32 @@ async fn run_process(
     });
     let mut stdout = child.stdout.take().expect("piped");
     let mut buf = vec![0; 16384];
+    // A client that stops reading holds the process at most until its timeout, as in-process.
+    let deadline = config.limits.time_limit().map(|limit| tokio::time::Instant::now() + limit);
+    let mut stalled = false;
     while let Ok(n @ 1..) = stdout.read(&mut buf).await {
-        if job.out.send(Ok(Bytes::copy_from_slice(&buf[..n]))).await.is_err() {
+        let send = job.out.send(Ok(Bytes::copy_from_slice(&buf[..n])));
+        let sent = match deadline {
+            Some(at) => tokio::time::timeout_at(at, send).await.unwrap_or_else(|_| {
+                stalled = true;
+                Ok(())
+            }),
+            None => send.await,
+        };
+        if stalled || sent.is_err() {
             break;
         }
     }
+    if stalled {
+        eprintln_lossy!(
+            "capwasi serve: [{:x}] the client stopped reading: its response is cut off at the timeout",
+            job.id
+        );
+        let _ = child.start_kill();
+        job.stalled.notify_one();
+    }
     let ending = match child.wait().await.map(|s| s.code()) {
+        _ if stalled => Ending::TimedOut(config.limits.time_limit().unwrap_or_default()),
         Ok(Some(134)) => Ending::Trapped("see the server log".into()),
         Ok(Some(124)) => Ending::TimedOut(config.limits.time_limit().unwrap_or_default()),
         Ok(Some(152)) => Ending::OutOfFuel,

@@ -9,6 +9,19 @@
 //! time. The guest's stdout is read as a CGI response and streamed to the
 //! client as the guest writes it. Instances come from wasmtime's pooling
 //! allocator unless `--no-pooling`.
+//!
+//! The request body is read whole (at most `--max-body`, else 413) before the
+//! guest starts, not streamed to its stdin, for two reasons. RFC 3875 section
+//! 4.1.2 makes CONTENT_LENGTH the body's length, and CGI libraries read that
+//! many bytes and no more (Go's net/http/cgi gives a request without it no
+//! body at all); a chunked body tells its length only at its end. And a body
+//! still arriving then holds no instance: streamed, `--max-instances` clients
+//! uploading slowly (as many as there are cores, by default) would stop the
+//! server until their `--timeout`. The cost is memory, `--max-body` per
+//! request being read. A guest that never reads its stdin leaves nothing
+//! waiting. The response, which can be large and slow, is streamed; a guest
+//! writing to a client that stopped reading waits at most until its
+//! `--timeout` (`guest.rs`).
 
 mod cgi;
 mod guest;

@@ -195,3 +195,34 @@ fn a_missing_policy_file_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr(&out), "capwasi: --policy /no/such/policy.toml: cannot read it: no such file\n");
 }
+
+#[test]
+fn route_tables_are_checked_as_strictly_as_the_rest_and_run_refuses_them() {
+    assert_eq!(
+        policy_error("[[route]]\nprefix = \"/a\"\nmodule = \"m.wasm\"\nmystery = 1\n"),
+        "capwasi: DIR/bad.toml:4: route: unknown field `mystery`, expected one of `prefix`, `module`, `args`, `env`, `dir`, `limits`\n"
+    );
+    assert_eq!(
+        policy_error("[[route]]\nprefix = \"api\"\nmodule = \"m.wasm\"\n"),
+        "capwasi: DIR/bad.toml:2: route.prefix: route prefix 'api' must be a path starting with '/' (examples: /, /api)\n"
+    );
+    assert_eq!(
+        policy_error("[[route]]\nprefix = \"/a\"\nmodule = \"m.wasm\"\n"),
+        "capwasi: DIR/bad.toml:3: route.module: no such file 'DIR/m.wasm'\n"
+    );
+    assert_eq!(
+        policy_error("[[route]]\nprefix = \"/a\"\nmodule = \"bad.toml\"\n[route.limits]\nfuel = 0\n"),
+        "capwasi: DIR/bad.toml:5: route.limits.fuel: 0 allows no instruction at all; give a positive count of fuel units\n"
+    );
+    assert_eq!(
+        policy_error(
+            "[[route]]\nprefix = \"/a\"\nmodule = \"bad.toml\"\n[[route]]\nprefix = \"/a/\"\nmodule = \"bad.toml\"\n"
+        ),
+        "capwasi: DIR/bad.toml:5: route.prefix: '/a' is given twice\n"
+    );
+    // Well formed, but a route means nothing to `run`.
+    assert_eq!(
+        policy_error("[[route]]\nprefix = \"/a\"\nmodule = \"bad.toml\"\n"),
+        "capwasi: --policy DIR/bad.toml: [[route]] tables are for capwasi serve; capwasi run runs FILE (leave them out)\n"
+    );
+}

@@ -457,3 +457,59 @@ fn a_slow_upload_holds_no_instance() {
     let reply = read_reply(&mut BufReader::new(slow));
     assert!(reply.body.contains("body_bytes=100"), "{}", reply.body);
 }
+
+#[test]
+fn route_tables_in_the_policy_file_serve_as_a_routes_file_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "[env]\nHTTP_X_TOP = \"policy\"\n\
+             [[route]]\nprefix = \"/echo\"\nmodule = \"{}\"\nenv = {{ HTTP_X_ROUTE = \"route\" }}\n\
+             [[route]]\nprefix = \"/slow/\"\nmodule = \"{}\"\n[route.limits]\ntimeout = \"300ms\"\n",
+            wasm("serve-tests/cgi_echo"),
+            wasm("serve-tests/cgi_cases")
+        ),
+    )
+    .unwrap();
+    let routes = dir.path().join("routes.toml");
+    std::fs::write(
+        &routes,
+        format!("[[route]]\nprefix = \"/hello\"\nmodule = \"{}\"\n", wasm("serve-tests/cgi_hello")),
+    )
+    .unwrap();
+    let (policy, routes) = (policy.to_str().unwrap(), routes.to_str().unwrap());
+    let server = Server::start(&["--policy", policy, "--routes", routes]);
+    let echo = server.get("/echo/x");
+    assert!(echo.body.contains("SCRIPT_NAME=/echo\nPATH_INFO=/x\n"), "{}", echo.body);
+    assert!(
+        echo.body.contains("\nHTTP_X_TOP=policy\n") && echo.body.contains("\nHTTP_X_ROUTE=route\n"),
+        "{}",
+        echo.body
+    );
+    let slow = server.get("/slow/loop");
+    assert_eq!(slow.status, 504);
+    assert!(slow.body.contains("timed out after 300ms"), "{}", slow.body);
+    assert_eq!(server.get("/hello").body, "Hello, world!\n", "--routes adds its routes");
+    assert_eq!(server.get("/").status, 404, "no FILE: only the routes are served");
+    drop(server);
+    // A prefix given twice, in the policy and by --routes, or by --route.
+    std::fs::write(
+        dir.path().join("routes.toml"),
+        format!("[[route]]\nprefix = \"/echo/\"\nmodule = \"{}\"\n", wasm("serve-tests/cgi_hello")),
+    )
+    .unwrap();
+    let out = common::cli::output(&mut capwasi(&["serve", "--policy", policy, "--routes", routes]));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        common::cli::stderr(&out),
+        format!("capwasi: --routes {routes}: the prefix '/echo' is also given by [[route]] in {policy}\n")
+    );
+    let hello = format!("/slow={}", wasm("serve-tests/cgi_hello"));
+    let out = common::cli::output(&mut capwasi(&["serve", "--policy", policy, "--route", &hello]));
+    assert_eq!(
+        common::cli::stderr(&out),
+        format!("capwasi: [[route]] in {policy}: the prefix '/slow' is also given by --route\n")
+    );
+}

@@ -14,7 +14,7 @@ use super::cache::{LoadOptions, default_cache_dir};
 use super::flags::{RunFlags, ServeFlags};
 use super::model::{ConfigError, LimitOrigins, Listen, Preopen, Route, RunConfig, ServeConfig, ServeMode};
 use super::model::{check_prefix, parse_tcplisten};
-use super::policy::{Dir, Fuel, Policy, Size, Timeout, WasmStack};
+use super::policy::{Dir, Fuel, Policy, RouteEntry, Size, Timeout, WasmStack};
 use super::wasmtime_opts::{Assign, Setting, assignments};
 
 impl RunConfig {
@@ -22,6 +22,23 @@ impl RunConfig {
     /// environment through `host_env`.
     pub fn resolve(mut flags: RunFlags, host_env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let (policy, origins) = resolve_policy(&mut flags, &host_env)?;
+        if !policy.routes.is_empty() {
+            let file = flags.policy.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            return Err(ConfigError(format!(
+                "--policy {file}: [[route]] tables are for capwasi serve; capwasi run runs FILE (leave them out)"
+            )));
+        }
+        Self::from_policy(flags, policy, origins, &host_env)
+    }
+
+    /// The run configuration of `flags` and the `policy` they resolved to
+    /// (`resolve_policy`), its `[[route]]` tables left aside.
+    fn from_policy(
+        flags: RunFlags,
+        policy: Policy,
+        origins: LimitOrigins,
+        host_env: &impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         let module = flags.module.ok_or_else(|| ConfigError("no module to run: give FILE.wasm".into()))?;
         let argv0 = policy.argv0.unwrap_or_else(|| default_argv0(&module));
         let mut args = vec![argv0];
@@ -48,7 +65,7 @@ impl RunConfig {
             })
             .collect();
 
-        let listen_fds = if policy.sockets.listenfd { inherited_listen_fds(&host_env)? } else { Vec::new() };
+        let listen_fds = if policy.sockets.listenfd { inherited_listen_fds(host_env)? } else { Vec::new() };
         let mut tcplisten = Vec::new();
         for spec in &policy.sockets.tcplisten {
             tcplisten.push(parse_tcplisten(spec.get_ref())?);
@@ -117,83 +134,57 @@ impl ServeConfig {
             let prefix = check_prefix(prefix).map_err(|why| ConfigError(format!("--route {spec}: {why}")))?;
             modules.push((prefix, PathBuf::from(module)));
         }
-        let entries = match &routes_file {
-            Some(path) => super::routes::load(path)?,
-            None => Vec::new(),
-        };
+        // Routes from the policy file, then from --routes, each with where it was given.
+        let mut entries = Vec::new();
         let fallback = run.module.take();
         if run.module.is_none() {
             // Resolved once with a stand-in module; each route then names its own.
             run.module = Some(PathBuf::from("-"));
         }
-        let base = RunConfig::resolve(run, &host_env)?;
+        let (mut policy, origins) = resolve_policy(&mut run, &host_env)?;
+        if let Some(path) = &run.policy {
+            let file = path.display().to_string();
+            entries.extend(std::mem::take(&mut policy.routes).into_iter().map(|e| (e, format!("[[route]] in {file}"))));
+        }
+        if let Some(path) = &routes_file {
+            let file = path.display().to_string();
+            entries.extend(super::routes::load(path)?.into_iter().map(|e| (e, format!("--routes {file}"))));
+        }
+        let base = RunConfig::from_policy(run, policy, origins, &host_env)?;
         let with_module = |module: PathBuf| {
             let mut config = base.clone();
             config.args[0] = argv0.clone().unwrap_or_else(|| default_argv0(&module));
             config.module = module;
             config
         };
-        let mut resolved = Vec::new();
+        let mut resolved: Vec<(Route, String)> = Vec::new();
         for (prefix, module) in modules {
-            if resolved.iter().any(|r: &Route| r.prefix == prefix) {
+            if resolved.iter().any(|(r, _)| r.prefix == prefix) {
                 return Err(ConfigError(format!("--route: the prefix '{prefix}' is given twice")));
             }
-            resolved.push(Route { prefix, run: with_module(module) });
+            resolved.push((Route { prefix, run: with_module(module) }, "--route".into()));
         }
-        for entry in entries {
-            let prefix = entry.prefix.into_inner();
-            if resolved.iter().any(|r| r.prefix == prefix) {
-                return Err(ConfigError(format!("--routes: the prefix '{prefix}' is also given by --route")));
+        for (entry, given_in) in entries {
+            let prefix = entry.prefix.get_ref().clone();
+            if let Some((_, first)) = resolved.iter().find(|(r, _)| r.prefix == prefix) {
+                return Err(ConfigError(format!("{given_in}: the prefix '{prefix}' is also given by {first}")));
             }
-            let mut config = with_module(PathBuf::from(entry.module.into_inner()));
-            if let Some(args) = entry.args {
-                config.args.truncate(1);
-                config.args.extend(args);
-            }
-            let mut env = super::policy::Env(std::mem::take(&mut config.env));
-            for (key, value) in entry.env.0 {
-                env.set(key, value);
-            }
-            config.env = env.0;
-            config.preopens.retain(|p| !entry.dirs.iter().any(|d| d.guest == p.guest));
-            config.preopens.extend(entry.dirs.into_iter().map(|dir| Preopen {
-                flag: dir.origin,
-                host: PathBuf::from(dir.host.into_inner()),
-                guest: dir.guest,
-                perms: if dir.read_only { DirPerms::ReadOnly } else { DirPerms::ReadWrite },
-            }));
-            let file = routes_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            let origin = |key: &str| format!("route {prefix}'s limits.{key} in {file}");
-            // Each limit the route gives replaces the command line's.
-            let given = &entry.limits;
-            let mut limits = std::mem::take(&mut config.limits);
-            if let Some(Fuel(units)) = given.fuel {
-                limits = limits.fuel(units);
-                config.origins.fuel = origin("fuel");
-            }
-            if let Some(Timeout(limit)) = given.timeout {
-                limits = limits.timeout(limit);
-                config.origins.timeout = origin("timeout");
-            }
-            if let Some(Size(bytes)) = given.max_memory {
-                limits = limits.max_memory(usize::try_from(bytes).unwrap_or(usize::MAX));
-                config.origins.max_memory = origin("max_memory");
-            }
-            if let Some(count) = given.max_fds {
-                limits = limits.max_fds(count);
-                config.origins.max_fds = origin("max_fds");
-            }
-            if let Some(WasmStack(bytes)) = given.max_wasm_stack {
-                limits = limits.max_wasm_stack(bytes);
-            }
-            config.limits = limits;
-            resolved.push(Route { prefix, run: config });
+            let config = with_module(PathBuf::from(entry.module.get_ref()));
+            resolved.push((Route { prefix, run: route_config(config, entry, &given_in) }, given_in));
         }
+        let mut resolved: Vec<Route> = resolved.into_iter().map(|(route, _)| route).collect();
         if let Some(module) = fallback {
             if resolved.iter().any(|r| r.prefix.is_empty()) {
                 return Err(ConfigError("FILE serves every path; a route for '/' is given too".into()));
             }
             resolved.push(Route { prefix: String::new(), run: with_module(module) });
+        }
+        if resolved.is_empty() {
+            return Err(ConfigError(
+                "nothing to serve: give FILE.wasm (serves every path), --route PREFIX=MODULE, \
+                 --routes FILE.toml or [[route]] tables in the --policy file"
+                    .into(),
+            ));
         }
         // The longest prefix first: the first route that serves a path is the most specific.
         resolved.sort_by_key(|route| std::cmp::Reverse(route.prefix.len()));
@@ -210,6 +201,55 @@ impl ServeConfig {
             stats,
         })
     }
+}
+
+/// `config` (the command line's, with the route's module) with `entry`'s own
+/// settings over it: its `args` replace the arguments, its `env` sets
+/// variables, a `[[route.dir]]` replaces the preopen of its guest name (or is
+/// added), each key of its `[route.limits]` replaces that limit. `given_in`
+/// says where the route was written, for the line naming a limit.
+fn route_config(mut config: RunConfig, entry: RouteEntry, given_in: &str) -> RunConfig {
+    let prefix = entry.prefix.into_inner();
+    if let Some(args) = entry.args {
+        config.args.truncate(1);
+        config.args.extend(args);
+    }
+    let mut env = super::policy::Env(std::mem::take(&mut config.env));
+    for (key, value) in entry.env.0 {
+        env.set(key, value);
+    }
+    config.env = env.0;
+    config.preopens.retain(|p| !entry.dirs.iter().any(|d| d.guest == p.guest));
+    config.preopens.extend(entry.dirs.into_iter().map(|dir| Preopen {
+        flag: dir.origin,
+        host: PathBuf::from(dir.host.into_inner()),
+        guest: dir.guest,
+        perms: if dir.read_only { DirPerms::ReadOnly } else { DirPerms::ReadWrite },
+    }));
+    let origin = |key: &str| format!("route {prefix}'s limits.{key}, {given_in}");
+    let given = &entry.limits;
+    let mut limits = std::mem::take(&mut config.limits);
+    if let Some(Fuel(units)) = given.fuel {
+        limits = limits.fuel(units);
+        config.origins.fuel = origin("fuel");
+    }
+    if let Some(Timeout(limit)) = given.timeout {
+        limits = limits.timeout(limit);
+        config.origins.timeout = origin("timeout");
+    }
+    if let Some(Size(bytes)) = given.max_memory {
+        limits = limits.max_memory(usize::try_from(bytes).unwrap_or(usize::MAX));
+        config.origins.max_memory = origin("max_memory");
+    }
+    if let Some(count) = given.max_fds {
+        limits = limits.max_fds(count);
+        config.origins.max_fds = origin("max_fds");
+    }
+    if let Some(WasmStack(bytes)) = given.max_wasm_stack {
+        limits = limits.max_wasm_stack(bytes);
+    }
+    config.limits = limits;
+    config
 }
 
 /// A guest's default argv[0]: its module's file name.

@@ -33,6 +33,10 @@
 //! [urls]                    # what Dagger and CommonWA guests may open (capwasi::url_abi)
 //! allow = ['^http://127\.0\.0\.1:8080/']
 //! disallow = ['^file://']
+//!
+//! [[route]]                 # capwasi serve only: as in a --routes file (routes.rs)
+//! prefix = "/api"
+//! module = "api.wasm"       # relative to this file's directory
 //! ```
 //!
 //! A file in Olin's policy format (`allow ( ... )`, `disallow ( ... )`,
@@ -46,6 +50,10 @@
 //! replaces the file's preopen of the same guest name (others are added
 //! after the file's), `--tcplisten` adds sockets, and guest arguments on the
 //! command line replace `args`.
+//!
+//! `[[route]]` tables are `capwasi serve`'s routes, with the keys and checks
+//! of a `--routes` file; each route's settings apply over the rest of the
+//! policy and the flags. `capwasi run` refuses a policy that has them.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -56,7 +64,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::model::{ConfigError, parse_stack_size, parse_tcplisten};
+use super::model::{ConfigError, check_prefix, parse_stack_size, parse_tcplisten};
 
 /// A policy file, as written and as `--print-policy` prints it.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +91,30 @@ pub struct Policy {
     pub limits: PolicyLimits,
     #[serde(default, skip_serializing_if = "Urls::is_empty")]
     pub urls: Urls,
+    /// `capwasi serve`'s routes (`[[route]]`), checked as a `--routes` file's.
+    #[serde(default, rename = "route", skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<RouteEntry>,
+}
+
+/// One `[[route]]` of a policy or `--routes` file, as written and checked
+/// ([`check_routes`]): requests whose path is `prefix` or lies beneath it run
+/// `module`, with its own settings over the command line's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteEntry {
+    /// The path prefix, normalised (no trailing `/`).
+    pub prefix: Spanned<String>,
+    /// The module, made absolute against the file's directory.
+    pub module: Spanned<String>,
+    /// The guest's arguments after `argv[0]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Env::is_empty")]
+    pub env: Env,
+    #[serde(default, rename = "dir", skip_serializing_if = "Vec::is_empty")]
+    pub dirs: Vec<Dir>,
+    #[serde(default, skip_serializing_if = "PolicyLimits::is_empty")]
+    pub limits: PolicyLimits,
 }
 
 /// `[urls]`: the URLs a Dagger or CommonWA guest may open, as regular
@@ -379,6 +411,7 @@ impl Policy {
             ConfigError(format!("{shown}:{}: {key}: {why}", line_of(&text, span.start)))
         };
         check_dirs(&mut policy.dirs, path, &text, "dir")?;
+        check_routes(&mut policy.routes, path, &text)?;
         for addr in &policy.sockets.tcplisten {
             if let Err(ConfigError(why)) = parse_tcplisten(addr.get_ref()) {
                 let why = why.trim_start_matches("--tcplisten ").to_string();
@@ -397,6 +430,35 @@ impl Policy {
         let body = toml::to_string(&printed).expect("a policy is plain TOML");
         format!("# capwasi policy: capwasi run --policy FILE [FLAGS] MODULE\n{body}")
     }
+}
+
+/// Checks the `[[route]]` tables of the TOML file at `path` (its `text`):
+/// each prefix a path (normalised), none given twice, each module a file
+/// (made absolute against the file's directory), each `[[route.dir]]` as
+/// [`check_dirs`] checks it.
+pub(super) fn check_routes(routes: &mut [RouteEntry], path: &Path, text: &str) -> Result<(), ConfigError> {
+    let shown = path.display();
+    let at = |span: std::ops::Range<usize>, key: &str, why: String| {
+        ConfigError(format!("{shown}:{}: {key}: {why}", line_of(text, span.start)))
+    };
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut seen: Vec<String> = Vec::new();
+    for route in routes {
+        let prefix =
+            check_prefix(route.prefix.get_ref()).map_err(|why| at(route.prefix.span(), "route.prefix", why))?;
+        if seen.contains(&prefix) {
+            return Err(at(route.prefix.span(), "route.prefix", format!("'{prefix}' is given twice")));
+        }
+        seen.push(prefix.clone());
+        *route.prefix.get_mut() = prefix;
+        let module = absolute(&base.join(route.module.get_ref()));
+        if !module.is_file() {
+            return Err(at(route.module.span(), "route.module", format!("no such file '{}'", module.display())));
+        }
+        *route.module.get_mut() = module.display().to_string();
+        check_dirs(&mut route.dirs, path, text, "route.dir")?;
+    }
+    Ok(())
 }
 
 /// Checks the `[[dir]]` tables (`key`: their dotted name) of the TOML file at

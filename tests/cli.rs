@@ -500,3 +500,25 @@ fn a_closed_stderr_or_stdout_does_not_change_the_exit_status() {
     assert_eq!(status(&["completions", "bash"], true), Some(0), "completions to a closed stdout");
     assert_eq!(status(&["run", "--print-policy", &path("c-tests/hello")], true), Some(0), "policy to a closed stdout");
 }
+
+#[test]
+fn serve_file_is_optional_in_help_man_page_completions_and_parsing_alike() {
+    let help = stdout(&capwasi(&["serve", "--help"]));
+    assert!(help.contains("Usage: capwasi serve [OPTIONS] [FILE] [ARGS]..."), "{help}");
+    let page = stdout(&capwasi(&["man", "serve"]));
+    assert!(page.contains("[\\fIFILE\\fR]"), "{page}");
+    assert!(
+        page.contains("optional when \\-\\-route, \\-\\-routes or [[route]] tables in the \\-\\-policy file"),
+        "{page}"
+    );
+    let zsh = stdout(&capwasi(&["completions", "zsh"]));
+    assert!(zsh.contains("'::module -- The module serving every path no route serves"), "optional in zsh's completion");
+    // Whether there is anything to serve is known once a --policy file is read.
+    let out = capwasi(&["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "capwasi: nothing to serve: give FILE.wasm (serves every path), --route PREFIX=MODULE, \
+         --routes FILE.toml or [[route]] tables in the --policy file\n"
+    );
+}

@@ -413,13 +413,22 @@ pub fn exec_flags(exec: ExecFlags, host_env: impl Fn(&str) -> Option<String>) ->
 }
 
 /// The command line's definition: the derived one, with `serve`'s FILE
-/// optional when routes name the modules.
+/// optional (routes may name the modules: `--route`, `--routes`, or
+/// `[[route]]` in the `--policy` file, which only resolving reads; it says
+/// when there is nothing to serve). Parsing, `--help`, the manual pages and
+/// the completions all use this one.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
     Cli::command().mut_subcommand("serve", |serve| {
         // mut_arg moves the argument last: move ARGS after it again, as the last positional.
         serve
-            .mut_arg("module", |module| module.required_unless_present_any(["routes", "routes_file"]))
+            .mut_arg("module", |module| {
+                module.required(false).required_unless_present(clap::builder::Resettable::<clap::Id>::Reset).help(
+                    "The module serving every path no route serves (binary `.wasm`, text `.wat`, or with \
+                     --allow-precompiled a `.cwasm`); optional when --route, --routes or [[route]] tables \
+                     in the --policy file name the modules",
+                )
+            })
             .mut_arg("args", |a| a)
     })
 }

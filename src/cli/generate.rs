@@ -1,26 +1,24 @@
 //! `capwasi completions SHELL` and `capwasi man`: shell completions and manual
-//! pages generated from the flag definitions in `flags.rs`, so they list
+//! pages generated from the command line's definition (`flags::command`), so they list
 //! exactly the flags capwasi takes, with the same help text and headings.
 
 use std::io::Write as _;
 use std::path::Path;
 
-use clap::CommandFactory;
-
-use super::flags::{Cli, ManFlags};
+use super::flags::{ManFlags, command};
 
 /// Writes the completion script for `shell` to stdout (nothing if stdout is
 /// gone: clap_complete would panic writing to it).
 pub fn completions(shell: clap_complete::Shell) {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "capwasi", &mut script);
+    clap_complete::generate(shell, &mut command(), "capwasi", &mut script);
     let _ = std::io::stdout().write_all(&script);
 }
 
 /// Writes capwasi(1), or a subcommand's page, to stdout; with `--out-dir`,
 /// every page into that directory (capwasi.1, capwasi-run.1, ...).
 pub fn man(flags: ManFlags) -> Result<(), String> {
-    let mut command = Cli::command().disable_help_subcommand(true);
+    let mut command = command().disable_help_subcommand(true);
     // Building names each subcommand's page after its whole command (capwasi-run).
     command.build();
     if let Some(dir) = flags.out_dir {

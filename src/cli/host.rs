@@ -2,10 +2,14 @@
 //! one type and one linking function, so that the preview1 functions are
 //! compiled once and each is inlined into its one trampoline. (With a store
 //! type each, they were compiled twice and called out of line: some 30
-//! instructions more per host call, `bench/instructions clock`.)
+//! instructions more per host call, `bench/instructions clock`.) And the
+//! guest's context as a [`RunConfig`] describes it, for `run` and `test`
+//! alike.
 
-use capwasi::WasiCtx;
+use capwasi::{WasiCtx, WasiCtxBuilder};
 use wasmtime::{Engine, Linker, Module};
+
+use super::model::{RunConfig, preopen_error};
 
 /// A guest's data in its store: its context, which also holds the store's
 /// resource limiter (`Limits::start`).
@@ -16,6 +20,34 @@ pub struct Host {
 /// The context in a store's data.
 pub fn wasi(host: &mut Host) -> &mut WasiCtx {
     &mut host.wasi
+}
+
+/// The context `config` describes, but for its stdio, sockets and preopen
+/// directories: the guest's arguments, environment, descriptor limit, URL
+/// policy and whether stats are counted. [`add_preopens`] adds the
+/// directories, after any sockets the caller adds (sockets come first).
+pub fn context(config: &RunConfig) -> WasiCtxBuilder {
+    let mut builder = WasiCtx::builder();
+    builder
+        .args(config.args.iter())
+        .max_open_fds(config.limits.fd_limit())
+        .url_policy(config.url_policy.clone())
+        .stats(!config.stats.is_empty());
+    for (key, value) in &config.env {
+        builder.env(key, value);
+    }
+    builder
+}
+
+/// Hands the guest `config`'s preopen directories, in order; the error says
+/// which one cannot be opened and where it was given.
+pub fn add_preopens(builder: &mut WasiCtxBuilder, config: &RunConfig) -> Result<(), String> {
+    for preopen in &config.preopens {
+        builder
+            .preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms)
+            .map_err(|e| preopen_error(preopen, &e))?;
+    }
+    Ok(())
 }
 
 /// A linker with every preview1, snapshot-0 (`wasi_unstable`), Dagger and CommonWA function.

@@ -51,6 +51,30 @@ pub struct RunConfig {
     pub load: LoadOptions,
 }
 
+impl RunConfig {
+    /// `module` run with `args` (argv[0] included) and nothing else: no
+    /// environment, preopens or sockets, no limits, wasmtime's defaults, no
+    /// compile cache. A front-end without flags of its own (`test`) sets the
+    /// rest.
+    pub fn for_module(module: PathBuf, args: Vec<String>) -> RunConfig {
+        RunConfig {
+            module,
+            args,
+            env: Vec::new(),
+            preopens: Vec::new(),
+            listen_fds: Vec::new(),
+            tcplisten: Vec::new(),
+            invoke: None,
+            limits: Limits::new(),
+            origins: LimitOrigins::default(),
+            trap_unknown_imports: false,
+            url_policy: capwasi::url_abi::UrlPolicy::default(),
+            stats: Vec::new(),
+            load: LoadOptions::default(),
+        }
+    }
+}
+
 /// How each limit was set, as the line naming it says: `--fuel 1000`, or
 /// `limits.fuel in p.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

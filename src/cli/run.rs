@@ -4,15 +4,15 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use capwasi::I32Exit;
 use capwasi::limits::{Limits, TimedOut, format_size};
-use capwasi::{I32Exit, WasiCtx};
 use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Store, Trap, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
 use super::host::{self, Host};
-use super::model::{RunConfig, overlap_warnings, preopen_error};
+use super::model::{RunConfig, overlap_warnings};
 use super::stats::Report;
 
 /// How a run ended, short of a host error.
@@ -79,16 +79,8 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     let (module, origin) = cache::load(&engine, &config.module, &config.load)?;
     let load_time = loading.elapsed();
 
-    let mut builder = WasiCtx::builder();
-    builder
-        .inherit_stdio()
-        .args(config.args.iter())
-        .max_open_fds(config.limits.fd_limit())
-        .url_policy(config.url_policy.clone())
-        .stats(!config.stats.is_empty());
-    for (key, value) in &config.env {
-        builder.env(key, value);
-    }
+    let mut builder = host::context(&config);
+    builder.inherit_stdio();
     for &fd in &config.listen_fds {
         adopt_listener(&mut builder, fd)?;
     }
@@ -100,11 +92,7 @@ fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     for warning in overlap_warnings(&config.preopens) {
         eprintln_lossy!("{warning}");
     }
-    for preopen in &config.preopens {
-        builder
-            .preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms)
-            .map_err(|e| format_err!(preopen_error(preopen, &e)))?;
-    }
+    host::add_preopens(&mut builder, &config).map_err(|e| format_err!(e))?;
     let mut wasi = builder.build()?;
     wasi.bind_module(&module);
 

@@ -1,64 +1,54 @@
-//! Runs one test in-process: compile, copy fixtures, instantiate with captured
-//! stdio, call `_start` under a deadline and a memory cap.
+//! Runs one test in-process: compile, copy fixtures, resolve the test into
+//! the configuration model's [`RunConfig`] (its arguments, environment,
+//! fixture copies as preopens, the runner's limits), and run it as `capwasi
+//! run` does: the context from `host::context`, the limits started by
+//! `Limits::start`, the ending read by `run::outcome`; only stdio differs
+//! (captured).
 //!
-//! The deadline is wasmtime's epoch interruption: one ticker thread advances
-//! the engine's epoch every [`TICK`], and each store traps with
-//! `Trap::Interrupt` once its deadline in ticks has passed. That stops guest
-//! code, not a host call that blocks (a long `poll_oneoff` sleep); for those
-//! the caller's watchdog gives up on the test thread (see `super::schedule`).
+//! The deadline is the runner's `--timeout` as a run's timeout: wasm code
+//! stops at its next epoch check, and a host call waiting on a clock or a
+//! stream stops waiting at the deadline. A host call that blocks otherwise
+//! is left to the caller's watchdog, which gives up on the test thread (see
+//! `super::supervise`).
 
 use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use capwasi::DirPerms;
 use capwasi::limits::Limits;
-use capwasi::{DirPerms, I32Exit, WasiCtx};
 use wasmtime::{Engine, Linker, Module, Store, Trap};
 
 use super::super::cache::first_line;
 use super::super::host::{self, Host};
+use super::super::model::{Preopen, RunConfig};
+use super::super::run;
 use super::discover::Test;
 use super::fixtures::{copy_tree, link_on_the_way};
 use super::spec::Spec;
-
-/// How often the epoch advances: the granularity of timeouts.
-pub const TICK: Duration = Duration::from_millis(10);
 
 /// The most output kept per stream; the rest is dropped (and said so), so a
 /// guest printing in a loop cannot exhaust the runner's memory.
 const CAPTURE_LIMIT: usize = 8 << 20;
 
-/// What every test shares: the engine (one compiler, one epoch) and the linker.
+/// What every test shares: the engine (one compiler) and the linker.
 pub struct Shared {
     pub engine: Engine,
     linker: Linker<Host>,
     pub timeout: Duration,
-    /// Each test's memory cap; its thread's stack follows its wasm stack limit.
+    /// Each test's limits: the memory cap and `timeout`; its thread's stack
+    /// follows its wasm stack limit.
     pub limits: Limits,
 }
 
 impl Shared {
-    /// Sets up the engine with epoch interruption and starts the ticker thread,
-    /// which runs for the rest of the process.
+    /// Sets up the engine for `limits` with `timeout` (epoch checks).
     pub fn new(timeout: Duration, limits: Limits) -> wasmtime::Result<Arc<Shared>> {
-        let mut config = wasmtime::Config::new();
-        config.epoch_interruption(true);
-        limits.configure(&mut config);
-        let engine = Engine::new(&config)?;
+        let limits = limits.timeout(timeout);
+        let engine = run::engine(&limits)?;
         let linker = host::linker(&engine)?;
-        let ticker = engine.clone();
-        std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || {
-            loop {
-                std::thread::sleep(TICK);
-                ticker.increment_epoch();
-            }
-        })?;
         Ok(Arc::new(Shared { engine, linker, timeout, limits }))
-    }
-
-    fn deadline_ticks(&self) -> u64 {
-        (self.timeout.as_nanos() / TICK.as_nanos()).max(1) as u64 + 1
     }
 }
 
@@ -130,7 +120,7 @@ pub fn execute(shared: &Shared, test: &Test, compiled: impl FnOnce()) -> Executi
     let stdout = Capture::default();
     let stderr = Capture::default();
     let start = Instant::now();
-    let outcome = match run(shared, test.dir(), spec, &argv, &module, &stdout, &stderr) {
+    let outcome = match run(shared, test, spec, &argv, &module, &stdout, &stderr) {
         Ok(outcome) => outcome,
         Err(e) => Outcome::Error(e),
     };
@@ -139,85 +129,103 @@ pub fn execute(shared: &Shared, test: &Test, compiled: impl FnOnce()) -> Executi
 
 fn run(
     shared: &Shared,
-    dir: &Path,
+    test: &Test,
     spec: &Spec,
     argv: &[String],
     module: &Module,
     stdout: &Capture,
     stderr: &Capture,
 ) -> Result<Outcome, String> {
-    let mut builder = WasiCtx::builder();
-    builder.args(argv).stdout(stdout.clone()).stderr(stderr.clone());
-    for (key, value) in &spec.env {
-        builder.env(key, value);
-    }
     // Held until the run ends; dropping it removes the copies.
-    let _scratch = if spec.dirs.is_empty() && spec.root.is_none() {
-        None
-    } else {
-        let scratch = tempfile::Builder::new()
-            .prefix("capwasi-test-")
-            .tempdir()
-            .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        // dirs first, so a wasi-testsuite test finds its first directory at fd 3.
-        let preopens = spec.dirs.iter().map(|d| (d, d.as_str())).chain(spec.root.iter().map(|r| (r, "/")));
-        for (i, (name, guest)) in preopens.enumerate() {
-            let (fixture, copy) = (dir.join(name), scratch.path().join(i.to_string()));
-            match link_on_the_way(dir, name) {
-                Ok(None) => {}
-                Ok(Some(link)) => {
-                    return Err(format!(
-                        "fixture '{name}' is reached through the symlink {}, which may lead out of the suite; \
-                         a fixture must be a real directory beside the test",
-                        link.display()
-                    ));
-                }
-                Err(e) => return Err(format!("cannot look at fixture '{name}': {e}")),
-            }
-            if !fixture.is_dir() {
-                return Err(format!("fixture '{name}' is not a directory beside the test"));
-            }
-            copy_tree(&fixture, &copy).map_err(|e| format!("cannot copy fixture '{name}': {e}"))?;
-            builder
-                .preopened_dir_path(&copy, guest, DirPerms::ReadWrite)
-                .map_err(|e| format!("cannot open fixture '{name}': {e}"))?;
-        }
-        Some(scratch)
-    };
+    let (_scratch, preopens) = fixtures(test.dir(), spec)?;
+    let mut config = RunConfig::for_module(test.module.clone(), argv.to_vec());
+    config.env.clone_from(&spec.env);
+    config.preopens = preopens;
+    config.limits = shared.limits.clone();
+
+    let mut builder = host::context(&config);
+    builder.stdout(stdout.clone()).stderr(stderr.clone());
+    host::add_preopens(&mut builder, &config)?;
     let mut wasi = builder.build().map_err(|e| format!("{e:#}"))?;
     wasi.bind_module(module);
 
     let mut store = Store::new(&shared.engine, Host { wasi });
-    // The memory cap (no fuel, no timeout of its own: the ticker below is the test's).
-    let _limits = shared.limits.start(&mut store, host::wasi).map_err(|e| format!("{e:#}"))?;
-    store.set_epoch_deadline(shared.deadline_ticks());
-
+    // The memory cap and the deadline, which starts now.
+    let watchdog = config.limits.start(&mut store, host::wasi).map_err(|e| format!("{e:#}"))?;
     // Bound to the instance: its host calls need not look its memory up.
-    let instance = capwasi::instantiate_bound(&shared.linker, &mut store, module, host::wasi);
+    let instance = match capwasi::instantiate_bound(&shared.linker, &mut store, module, host::wasi) {
+        // A module that does not link cannot run (`run` says so before instantiating).
+        Err(e) if e.downcast_ref::<wasmtime::UnknownImportError>().is_some() => {
+            return Ok(Outcome::Error(format!("cannot run: {}", first_line(&e))));
+        }
+        instance => instance,
+    };
     let result = instance.and_then(|instance| {
         let start = instance
             .get_func(&mut store, "_start")
             .ok_or_else(|| wasmtime::Error::msg("the module exports no `_start` function"))?;
         start.typed::<(), ()>(&store)?.call(&mut store, ())
     });
-    Ok(match result {
-        Ok(()) => Outcome::Exited(0),
-        Err(e) => {
-            if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
-                Outcome::Exited(*code)
-            } else if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
-                Outcome::TimedOut
-            } else if let Some(trap) = e.downcast_ref::<Trap>() {
-                let detail = match e.downcast_ref::<wasmtime::WasmBacktrace>() {
-                    Some(backtrace) => format!("{trap}\n{backtrace}"),
-                    None => trap.to_string(),
-                };
-                Outcome::Trapped { reason: trap.to_string(), detail }
-            } else {
-                Outcome::Error(format!("cannot run: {}", first_line(&e)))
-            }
+    drop(watchdog);
+    Ok(match run::outcome(result, &config.limits) {
+        Ok(run::Outcome::Exited(code)) => Outcome::Exited(code),
+        Ok(run::Outcome::TimedOut(_)) => Outcome::TimedOut,
+        Ok(run::Outcome::Trapped(e)) => {
+            let reason = e.downcast_ref::<Trap>().map_or_else(|| first_line(&e), |trap| trap.to_string());
+            let detail = match e.downcast_ref::<wasmtime::WasmBacktrace>() {
+                Some(backtrace) => format!("{reason}\n{backtrace}"),
+                None => reason.clone(),
+            };
+            Outcome::Trapped { reason, detail }
         }
+        // No fuel budget: never. A forbidden URL is the host refusing, not a trap.
+        Ok(run::Outcome::OutOfFuel(_)) => {
+            Outcome::Trapped { reason: Trap::OutOfFuel.to_string(), detail: String::new() }
+        }
+        Ok(run::Outcome::Forbidden(forbidden)) => Outcome::Error(format!("cannot run: {forbidden}")),
+        Err(e) => Outcome::Error(format!("cannot run: {}", first_line(&e))),
     })
+}
+
+/// Copies `spec`'s fixtures beside the test in `dir` into a temporary
+/// directory and makes each copy a preopen, `dirs` first (so a wasi-testsuite
+/// test finds its first directory at fd 3), then `root` as `/`. The directory
+/// is removed when the returned guard is dropped.
+fn fixtures(dir: &Path, spec: &Spec) -> Result<(Option<tempfile::TempDir>, Vec<Preopen>), String> {
+    if spec.dirs.is_empty() && spec.root.is_none() {
+        return Ok((None, Vec::new()));
+    }
+    let scratch = tempfile::Builder::new()
+        .prefix("capwasi-test-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let mut preopens = Vec::new();
+    let wanted = spec.dirs.iter().map(|d| (d, d.as_str())).chain(spec.root.iter().map(|r| (r, "/")));
+    for (i, (name, guest)) in wanted.enumerate() {
+        let (fixture, copy) = (dir.join(name), scratch.path().join(i.to_string()));
+        match link_on_the_way(dir, name) {
+            Ok(None) => {}
+            Ok(Some(link)) => {
+                return Err(format!(
+                    "fixture '{name}' is reached through the symlink {}, which may lead out of the suite; \
+                     a fixture must be a real directory beside the test",
+                    link.display()
+                ));
+            }
+            Err(e) => return Err(format!("cannot look at fixture '{name}': {e}")),
+        }
+        if !fixture.is_dir() {
+            return Err(format!("fixture '{name}' is not a directory beside the test"));
+        }
+        copy_tree(&fixture, &copy).map_err(|e| format!("cannot copy fixture '{name}': {e}"))?;
+        preopens.push(Preopen {
+            flag: format!("the fixture '{name}'"),
+            host: copy,
+            guest: guest.to_string(),
+            perms: DirPerms::ReadWrite,
+        });
+    }
+    Ok((Some(scratch), preopens))
 }
 
 /// An in-memory stream that keeps at most [`CAPTURE_LIMIT`] bytes.

@@ -278,7 +278,7 @@ async fn handle(
             remote,
         };
         let env = cgi::meta_variables(&info);
-        match respond(&server, at, route, env, body.clone(), id, log, stalled.clone()).await {
+        match respond(&server, at, route, env, body.clone(), log, stalled.clone()).await {
             Answer::Response(response) => return response,
             Answer::Redirect(location, returned) => {
                 log = returned;
@@ -298,14 +298,12 @@ enum Answer {
 }
 
 /// Runs route `at`'s guest for one request and reads its response head.
-#[allow(clippy::too_many_arguments)]
 async fn respond(
     server: &Arc<Server>,
     at: usize,
     route: &Route,
     env: Vec<(String, String)>,
     body: Bytes,
-    id: u64,
     log: AccessLog,
     stalled: Arc<Notify>,
 ) -> Answer {
@@ -316,7 +314,7 @@ async fn respond(
         Err(_) => return Answer::Response(plain(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping", log)),
     };
     let job = Job {
-        id,
+        id: log.id,
         env,
         body,
         out,

@@ -415,14 +415,18 @@ fn sigterm_lets_the_request_in_flight_finish() {
     assert_eq!(client.join().unwrap().status, 504, "answered before the server stopped");
 }
 
-#[test]
-fn a_client_that_stops_reading_is_cut_off_at_the_timeout_and_frees_its_instance() {
+/// A client that asks for an endless response and reads none of it: the
+/// guest's write gives up at `--timeout`, its instance (the only one) is
+/// free again and the connection is closed.
+fn a_client_that_stops_reading(extra: &[&str], logged: &str) {
     let route = format!("/cases={}", wasm("serve-tests/cgi_cases"));
-    let server = Server::start(&["--route", &route, "--timeout", "1s", "--max-instances", "1"]);
+    let mut args = vec!["--route", &route, "--timeout", "1s", "--max-instances", "1"];
+    args.extend_from_slice(extra);
+    let server = Server::start(&args);
     let mut stalled = server.connect();
     stalled.write_all(b"GET /cases/flood HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();
     let started = Instant::now();
-    server.wait_for_log("the client stopped reading: the guest timed out after 1s");
+    server.wait_for_log(logged);
     let fine = server.get("/cases/fine");
     assert_eq!((fine.status, fine.body.as_str()), (200, "case /fine\n"), "the one instance is free again");
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -432,6 +436,19 @@ fn a_client_that_stops_reading_is_cut_off_at_the_timeout_and_frees_its_instance(
     assert!(end.is_ok() || end.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset), "{end:?}");
     assert!(!rest.ends_with(b"0\r\n\r\n"), "the response is cut off");
     assert!(!server.log().contains("flood: a write failed"), "the write ended the run, as the timeout does");
+}
+
+#[test]
+fn a_client_that_stops_reading_is_cut_off_at_the_timeout_and_frees_its_instance() {
+    a_client_that_stops_reading(&[], "the client stopped reading: the guest timed out after 1s waiting to write");
+}
+
+#[test]
+fn a_client_that_stops_reading_a_cgi_process_is_cut_off_at_the_timeout_too() {
+    a_client_that_stops_reading(
+        &["--cgi-process"],
+        "the client stopped reading: its response is cut off at the timeout",
+    );
 }
 
 #[test]

@@ -92,21 +92,30 @@ fn http_server() -> (String, std::thread::JoinHandle<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://127.0.0.1:{}/hello", listener.local_addr().unwrap().port());
     let server = std::thread::spawn(move || {
-        listener.set_nonblocking(false).unwrap();
         let (mut conn, _) = listener.accept().unwrap();
         conn.set_read_timeout(Some(cli::HANG)).unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.ends_with(b"\r\n\r\n") {
-            let n = conn.read(&mut buf).unwrap();
-            assert!(n > 0, "the request ended early: {:?}", String::from_utf8_lossy(&request));
-            request.extend_from_slice(&buf[..n]);
-        }
-        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello").unwrap();
-        String::from_utf8(request).unwrap()
+        answer(&mut conn).unwrap()
     });
     (url, server)
 }
+
+/// Reads one request from `conn` (to its blank line) and answers RESPONSE:
+/// the request.
+fn answer(conn: &mut impl ReadWrite) -> std::io::Result<String> {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.ends_with(b"\r\n\r\n") {
+        let n = conn.read(&mut buf)?;
+        assert!(n > 0, "the request ended early: {:?}", String::from_utf8_lossy(&request));
+        request.extend_from_slice(&buf[..n]);
+    }
+    conn.write_all(RESPONSE.as_bytes())?;
+    conn.flush()?;
+    Ok(String::from_utf8(request).unwrap())
+}
+
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
 
 const REQUEST: &str = r"GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
 const REQUEST_LEN: usize = 59;
@@ -198,10 +207,10 @@ fn http_exchanges_with_a_local_server_the_policy_allows() {
 
 #[test]
 fn the_same_url_without_a_policy_ends_the_guest_as_forbidden() {
-    for make_guest in [dagger_http_guest, cwa_http_guest] {
+    for (make_guest, scheme) in [(dagger_http_guest as fn(&str) -> _, "http"), (cwa_http_guest, "https")] {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
-        let url = format!("http://127.0.0.1:{}/hello", listener.local_addr().unwrap().port());
+        let url = format!("{scheme}://127.0.0.1:{}/hello", listener.local_addr().unwrap().port());
         let (_dir, wat) = make_guest(&url);
         let out = run(&["run", &wat]);
         assert_eq!(out.status.code(), Some(77), "{}", cli::stderr(&out));
@@ -284,4 +293,147 @@ fn the_library_links_both_abis_on_the_same_context() {
     let instance = linker.instantiate(&mut store, &module).unwrap();
     instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap().call(&mut store, ()).unwrap();
     assert_eq!(String::from_utf8(stderr.contents()).unwrap(), "logger: greeter: hello\nlogger: greeter: second line\n");
+}
+
+/// A certificate authority made for one test.
+type Ca = rcgen::CertifiedIssuer<'static, rcgen::KeyPair>;
+
+fn new_ca(name: &str) -> Ca {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.distinguished_name.push(rcgen::DnType::CommonName, name);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::DigitalSignature];
+    rcgen::CertifiedIssuer::self_signed(params, rcgen::KeyPair::generate().unwrap()).unwrap()
+}
+
+/// `ca`'s certificate as a PEM file in `dir`, for SSL_CERT_FILE: its path.
+fn trust_file(dir: &tempfile::TempDir, ca: &Ca) -> String {
+    let path = dir.path().join("ca.pem");
+    std::fs::write(&path, ca.pem()).unwrap();
+    path.display().to_string()
+}
+
+/// An HTTPS server on 127.0.0.1 with a certificate for `names` signed by
+/// `ca`, answering one request (and then ending TLS with close_notify when
+/// `close_notify`, else just closing): its URL and a handle giving the
+/// request, or the error its handshake or read ended with.
+fn https_server(ca: &Ca, names: &[&str], close_notify: bool) -> (String, std::thread::JoinHandle<Result<String, String>>) {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key = rcgen::KeyPair::generate().unwrap();
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let cert = rcgen::CertificateParams::new(names).unwrap().signed_by(&key, ca).unwrap();
+    #[allow(deprecated)] // ring's provider, as capwasi's client uses it
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://127.0.0.1:{}/hello", listener.local_addr().unwrap().port());
+    let server = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(cli::HANG)).unwrap();
+        let tls = rustls::ServerConnection::new(std::sync::Arc::new(config)).unwrap();
+        let mut stream = rustls::StreamOwned::new(tls, conn);
+        let request = answer(&mut stream).map_err(|e| e.to_string())?;
+        if close_notify {
+            stream.conn.send_close_notify();
+            stream.flush().map_err(|e| e.to_string())?;
+        }
+        Ok(request)
+    });
+    (url, server)
+}
+
+/// `capwasi run --policy P MODULE` with SSL_CERT_FILE=`trust`, where P allows
+/// `url` and stdout://.
+fn run_allowed(dir: &tempfile::TempDir, url: &str, trust: &str, module: &str) -> Output {
+    let pattern = format!("^{}$", regex::escape(url));
+    let policy = policy_file(dir, "p.toml", &format!("[urls]\nallow = [{pattern:?}, \"^stdout://$\"]\n"));
+    cli::output(cli::capwasi(&["run", "--policy", &policy, module]).env("SSL_CERT_FILE", trust))
+}
+
+/// A server that closes without close_notify reads as end of file: the
+/// CommonWA guest, which reads to -5, gets the whole response too.
+#[test]
+fn https_exchanges_with_a_local_server_the_policy_allows() {
+    let ca = new_ca("capwasi test CA");
+    for (make_guest, close_notify) in [(dagger_http_guest as fn(&str) -> _, true), (cwa_http_guest, false)] {
+        let (url, server) = https_server(&ca, &["127.0.0.1"], close_notify);
+        let (dir, wat) = make_guest(&url);
+        let out = run_allowed(&dir, &url, &trust_file(&dir, &ca), &wat);
+        assert_eq!((out.status.code(), cli::stdout(&out).as_str()), (Some(0), RESPONSE), "{}", cli::stderr(&out));
+        assert_eq!(server.join().unwrap().unwrap(), REQUEST.replace(r"\r\n", "\r\n"));
+    }
+}
+
+/// A Dagger guest that opens `url` and prints `open: -N` for its error -N.
+fn dagger_open_error_guest(url: &str) -> (tempfile::TempDir, String) {
+    cli::wat_module(&format!(
+        r#"(module
+             (import "dagger" "open" (func $open (param i32 i32) (result i32)))
+             (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 0) "{url}")
+             (data (i32.const 512) "stdout://")
+             (data (i32.const 600) "open: -?\n")
+             (func (export "_start") (local $fd i32)
+               (local.set $fd (call $open (i32.const 0) (i32.const {url_len})))
+               (if (i32.ge_s (local.get $fd) (i32.const 0)) (then unreachable))
+               (i32.store8 (i32.const 607) (i32.sub (i32.const 48) (local.get $fd)))
+               (drop (call $write (call $open (i32.const 512) (i32.const 9)) (i32.const 600) (i32.const 9)))))"#,
+        url_len = url.len()
+    ))
+}
+
+/// A CommonWA guest that opens `url` and exits with N for its error -N (100
+/// if it opened).
+fn cwa_open_error_guest(url: &str) -> (tempfile::TempDir, String) {
+    cli::wat_module(&format!(
+        r#"(module
+             (import "cwa" "resource_open" (func $open (param i32 i32) (result i32)))
+             (import "cwa" "runtime_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 0) "{url}")
+             (func (export "_start") (local $h i32)
+               (local.set $h (call $open (i32.const 0) (i32.const {url_len})))
+               (call $exit (select (i32.sub (i32.const 0) (local.get $h)) (i32.const 100)
+                                   (i32.lt_s (local.get $h) (i32.const 0))))))"#,
+        url_len = url.len()
+    ))
+}
+
+/// A certificate from a CA the trust store does not hold, or for another
+/// name, fails the open as a refused connection does (Dagger -2, CommonWA
+/// -1 unknown), for http:// and https:// alike; the server gets no request.
+#[test]
+fn untrusted_or_misnamed_certificates_fail_as_a_refused_connection_does() {
+    type Guest = fn(&str) -> (tempfile::TempDir, String);
+    let guests: [(Guest, (Option<i32>, &str)); 2] =
+        [(dagger_open_error_guest, (Some(0), "open: -2\n")), (cwa_open_error_guest, (Some(1), ""))];
+    let trusted = new_ca("capwasi test CA");
+    let stranger = new_ca("someone else's CA");
+    for scheme in ["http", "https"] {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("{scheme}://127.0.0.1:{port}/hello");
+        for (make_guest, expected) in guests {
+            let (dir, wat) = make_guest(&url);
+            let out = run_allowed(&dir, &url, &trust_file(&dir, &trusted), &wat);
+            assert_eq!((out.status.code(), cli::stdout(&out).as_str()), expected, "{url}: {}", cli::stderr(&out));
+        }
+    }
+    for (ca, name, why) in [(&stranger, "127.0.0.1", "untrusted CA"), (&trusted, "localhost", "wrong name")] {
+        for (make_guest, expected) in guests {
+            let (url, server) = https_server(ca, &[name], true);
+            let (dir, wat) = make_guest(&url);
+            let out = run_allowed(&dir, &url, &trust_file(&dir, &trusted), &wat);
+            assert_eq!((out.status.code(), cli::stdout(&out).as_str()), expected, "{why}: {}", cli::stderr(&out));
+            assert!(server.join().unwrap().is_err(), "{why}: the server got no request");
+        }
+    }
 }

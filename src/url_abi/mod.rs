@@ -24,19 +24,23 @@
 //! http://host[:port]/...         a TCP connection to host:port (80 by default): the
 //!                                guest writes a raw HTTP/1.1 request, reads the raw
 //!                                response (flush has nothing left to send)
+//! https://host[:port]/...        the same over TLS (443 by default), the server's
+//!                                certificate checked for host against the system's
+//!                                trust store ([`tls`]); flush sends what is written
 //! random:// zero:// null://      CommonWA only: random bytes, zero bytes, a sink that
 //!                                reads as end of file
 //! ```
 //!
 //! Every URL of a scheme capwasi serves is checked against the context's
 //! [`UrlPolicy`] before anything is opened; a forbidden one ends the run with
-//! [`ForbiddenUrl`]. `https://`
-//! is refused as an unknown scheme: it would need a TLS client (rustls), which
-//! capwasi does not carry.
+//! [`ForbiddenUrl`], before any connection is made. A connection that cannot
+//! be made (refused, no such host, a TLS handshake or certificate that
+//! fails) is the same error for `http://` and `https://`.
 
 pub mod cwa;
 pub mod dagger;
 pub mod policy;
+mod tls;
 
 use std::collections::HashMap;
 use std::io::IoSlice;
@@ -134,6 +138,8 @@ impl UrlState {
 enum Special {
     Log { prefix: String },
     Null,
+    /// An `https://` connection; its reads and writes go through TLS.
+    Tls(Box<tls::TlsStream>),
 }
 
 /// Why a URL did not open.
@@ -168,7 +174,7 @@ pub(crate) fn open(ctx: &mut WasiCtx, url: &str, extra: bool) -> Result<u32, Ope
         return Err(OpenError::BadUrl);
     }
     let scheme = scheme.to_ascii_lowercase();
-    let known = ["stdin", "stdout", "stderr", "file", "log", "http"].contains(&scheme.as_str())
+    let known = ["stdin", "stdout", "stderr", "file", "log", "http", "https"].contains(&scheme.as_str())
         || (extra && ["random", "zero", "null"].contains(&scheme.as_str()));
     if !known {
         return Err(OpenError::UnknownScheme);
@@ -190,10 +196,19 @@ pub(crate) fn open(ctx: &mut WasiCtx, url: &str, extra: bool) -> Result<u32, Ope
         }
         "http" => {
             ctx.table.check_room().map_err(OpenError::Failed)?;
-            let stream = connect(rest).map_err(|e| OpenError::Failed(e.into()))?;
+            let (stream, _) = connect(rest, 80).map_err(|e| OpenError::Failed(e.into()))?;
             let socket = crate::net::Socket::new(crate::net::SocketKind::TcpStream(stream))
                 .map_err(|e| OpenError::Failed(e.into()))?;
             push(ctx, Descriptor::Socket(socket))
+        }
+        "https" => {
+            ctx.table.check_room().map_err(OpenError::Failed)?;
+            let (stream, host) = connect(rest, 443).map_err(|e| OpenError::Failed(e.into()))?;
+            let tls = tls::connect(&host, stream, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
+            // The table holds a discarding stream for its number, as for log://.
+            let fd = push(ctx, Descriptor::Output(OutputStream::from(OutputSink::Sink)))?;
+            ctx.urls.special.insert(fd, Special::Tls(Box::new(tls)));
+            Ok(fd)
         }
         "random" if extra => {
             let rng = <cap_rand::rngs::StdRng as cap_rand::SeedableRng>::from_rng(&mut ctx.random);
@@ -240,20 +255,26 @@ fn open_file(ctx: &mut WasiCtx, rest: &str) -> Result<u32, OpenError> {
     ctx.table.push(desc).map_err(OpenError::Failed)
 }
 
-/// Connects to `host[:port]` (port 80 by default), the authority of an
-/// `http://` URL's `rest`.
-fn connect(rest: &str) -> std::io::Result<std::net::TcpStream> {
+/// Connects to the authority (`host[:port]`, `default_port` without one) of
+/// a network URL's `rest`: the stream and the host (an IPv6 address without
+/// its brackets).
+fn connect(rest: &str, default_port: u16) -> std::io::Result<(std::net::TcpStream, String)> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority.rsplit('@').next().unwrap_or_default();
-    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "no host in the URL");
-    if authority.is_empty() {
-        return Err(bad());
-    }
-    let has_port = match authority.rfind(':') {
-        Some(colon) => !authority[colon..].contains(']'),
-        None => false,
+    let bad = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{why} in the URL"));
+    // The port follows the last colon that is not inside an IPv6 address's brackets.
+    let (host, port) = match authority.rfind(':').filter(|&colon| !authority[colon..].contains(']')) {
+        Some(colon) => {
+            let port = authority[colon + 1..].parse::<u16>().map_err(|_| bad("a bad port"))?;
+            (&authority[..colon], port)
+        }
+        None => (authority, default_port),
     };
-    if has_port { std::net::TcpStream::connect(authority) } else { std::net::TcpStream::connect((authority, 80)) }
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    if host.is_empty() {
+        return Err(bad("no host"));
+    }
+    Ok((std::net::TcpStream::connect((host, port))?, host.to_string()))
 }
 
 /// The value of `key` in a URL's query (`...?key=value&...`), with `+` and
@@ -284,23 +305,28 @@ fn query_value(rest: &str, key: &str) -> Option<String> {
 
 /// Reads into `len` bytes at `ptr` from descriptor `fd`: the count, 0 at end of file.
 pub(crate) fn read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, ptr: i32, len: i32) -> Result<usize, Error> {
-    if let Some(special) = ctx.urls.special.get(&fd) {
-        return match special {
-            Special::Null => Ok(0),
-            Special::Log { .. } => Err(Errno::Badf.into()),
-        };
+    match ctx.urls.special.get(&fd) {
+        Some(Special::Null) => return Ok(0),
+        Some(Special::Log { .. }) => return Err(Errno::Badf.into()),
+        Some(Special::Tls(_)) | None => {}
     }
     ctx.table.get(fd)?;
     let bytes = mem.as_slice_mut(GuestPtr::<[u8]>::new((ptr as u32, len as u32)))?;
     let bytes = bytes.ok_or_else(crate::linker::shared_memory)?;
     let len = bytes.len().min(crate::host::io::MAX_RW);
-    crate::host::io::read_fd(ctx, fd, &mut bytes[..len])
+    match ctx.urls.special.get_mut(&fd) {
+        Some(Special::Tls(tls)) => Ok(tls.read(&mut bytes[..len])?),
+        _ => crate::host::io::read_fd(ctx, fd, &mut bytes[..len]),
+    }
 }
 
 /// Writes the `len` bytes at `ptr` to descriptor `fd`: the count written.
 pub(crate) fn write(ctx: &mut WasiCtx, mem: &GuestMemory<'_>, fd: u32, ptr: i32, len: i32) -> Result<usize, Error> {
     let bytes = guest_bytes(mem, ptr, len)?;
     let bytes = &bytes[..bytes.len().min(crate::host::io::MAX_RW)];
+    if let Some(Special::Tls(tls)) = ctx.urls.special.get_mut(&fd) {
+        return Ok(tls.write(bytes)?);
+    }
     match ctx.urls.special.get(&fd) {
         Some(Special::Null) => Ok(bytes.len()),
         Some(Special::Log { prefix }) => {
@@ -308,7 +334,7 @@ pub(crate) fn write(ctx: &mut WasiCtx, mem: &GuestMemory<'_>, fd: u32, ptr: i32,
             write_all_stderr(ctx, &line)?;
             Ok(bytes.len())
         }
-        None => crate::host::io::write_fd(ctx, fd, &[IoSlice::new(bytes)]),
+        Some(Special::Tls(_)) | None => crate::host::io::write_fd(ctx, fd, &[IoSlice::new(bytes)]),
     }
 }
 
@@ -341,10 +367,14 @@ pub(crate) fn write_all_stderr(ctx: &mut WasiCtx, mut bytes: &[u8]) -> Result<()
     Ok(())
 }
 
-/// Flushes descriptor `fd`: everything written has already gone to the host,
-/// so this checks that `fd` is open.
+/// Flushes descriptor `fd`: sends what an `https://` connection holds;
+/// everything else written has already gone to the host, so this checks that
+/// `fd` is open.
 pub(crate) fn flush(ctx: &mut WasiCtx, fd: u32) -> Result<(), Error> {
-    ctx.table.get(fd).map(|_| ())
+    match ctx.urls.special.get_mut(&fd) {
+        Some(Special::Tls(tls)) => Ok(tls.flush()?),
+        _ => ctx.table.get(fd).map(|_| ()),
+    }
 }
 
 /// Closes descriptor `fd`.

@@ -317,7 +317,11 @@ fn trust_file(dir: &tempfile::TempDir, ca: &Ca) -> String {
 /// `ca`, answering one request (and then ending TLS with close_notify when
 /// `close_notify`, else just closing): its URL and a handle giving the
 /// request, or the error its handshake or read ended with.
-fn https_server(ca: &Ca, names: &[&str], close_notify: bool) -> (String, std::thread::JoinHandle<Result<String, String>>) {
+fn https_server(
+    ca: &Ca,
+    names: &[&str],
+    close_notify: bool,
+) -> (String, std::thread::JoinHandle<Result<String, String>>) {
     use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
     let key = rcgen::KeyPair::generate().unwrap();
     let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
@@ -328,10 +332,7 @@ fn https_server(ca: &Ca, names: &[&str], close_notify: bool) -> (String, std::th
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
-        .with_single_cert(
-            vec![cert.der().clone()],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-        )
+        .with_single_cert(vec![cert.der().clone()], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())))
         .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://127.0.0.1:{}/hello", listener.local_addr().unwrap().port());
@@ -436,4 +437,21 @@ fn untrusted_or_misnamed_certificates_fail_as_a_refused_connection_does() {
             assert!(server.join().unwrap().is_err(), "{why}: the server got no request");
         }
     }
+}
+
+/// A server that accepts the connection but never answers the handshake: the
+/// run's timeout ends the open, as it ends any wait on a socket.
+#[test]
+fn an_https_handshake_that_never_finishes_ends_at_the_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://127.0.0.1:{}/hello", listener.local_addr().unwrap().port());
+    let (dir, wat) = dagger_open_error_guest(&url);
+    let pattern = format!("^{}$", regex::escape(&url));
+    let policy =
+        policy_file(&dir, "p.toml", &format!("[urls]\nallow = [{pattern:?}]\n[limits]\ntimeout = \"500ms\"\n"));
+    let started = Instant::now();
+    let out = run(&["run", "--policy", &policy, &wat]);
+    assert_eq!(out.status.code(), Some(124), "{}", cli::stderr(&out));
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    drop(listener);
 }

@@ -18,7 +18,8 @@
 //! startup_arg_len() -> n                      the number of arguments, argv[0] included
 //! startup_arg_at(i, ptr, len) -> length       written only if it fits; -2: no argument i
 //! resource_open(url_ptr, url_len) -> handle   -2: not a URL; -4: unknown scheme or
-//!                                             missing file; -3: outside the preopens
+//!                                             missing file; -3: outside the preopens;
+//!                                             -1: a connection refused or failing TLS
 //! resource_read(h, ptr, len) -> n             -5 at end of file
 //! resource_write(h, ptr, len) -> n
 //! resource_close(h)                           a bad handle: nothing happens (no result)

@@ -6,7 +6,8 @@
 //! open(url_ptr, url_len) -> fd   -1: the URL is not scheme://..., or not in memory or
 //!                                    not UTF-8; -2: what it names cannot be opened
 //!                                    (a missing file, an escape from the preopens, a
-//!                                    refused connection); -3: an unknown scheme.
+//!                                    connection refused or failing TLS); -3: an
+//!                                    unknown scheme.
 //!                                A URL the policy forbids ends the run.
 //! close(fd) -> 0 | -1            -1: fd is not open
 //! read(fd, ptr, len) -> n | -1   n = 0 at end of file; -1: fd is not open for

@@ -136,7 +136,9 @@ impl UrlState {
 }
 
 enum Special {
-    Log { prefix: String },
+    Log {
+        prefix: String,
+    },
     Null,
     /// An `https://` connection; its reads and writes go through TLS.
     Tls(Box<tls::TlsStream>),

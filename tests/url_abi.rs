@@ -455,3 +455,104 @@ fn an_https_handshake_that_never_finishes_ends_at_the_timeout() {
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     drop(listener);
 }
+
+/// `--trace` shows Dagger's and CommonWA's calls as it shows preview1's: the
+/// function as `ABI::name`, its arguments (strings quoted), its result, a
+/// trap's message; `--trace=dagger,cwa` selects them, `--trace=fs` leaves them out.
+#[test]
+fn trace_shows_dagger_and_commonwa_calls_with_arguments_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("trace.txt");
+    let trace_file = file.display().to_string();
+    let out = run(&["run", "--trace=dagger", "--trace-file", &trace_file, &guest("dagger_hello")]);
+    assert_eq!((out.status.code(), cli::stdout(&out).as_str()), (Some(0), "hello, world\n"), "{}", cli::stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "==> dagger::open(url=\"stdout://\")\n<== dagger::open: 1\n\
+         ==> dagger::write(fd=1, ptr=16, len=13)\n<== dagger::write: 13\n\
+         ==> dagger::flush(fd=1)\n<== dagger::flush: 0\n\
+         ==> dagger::close(fd=1)\n<== dagger::close: 0\n"
+    );
+    let out = run(&["run", "--trace=fs", &guest("dagger_hello")]);
+    assert_eq!((out.status.code(), cli::stderr(&out).as_str()), (Some(0), ""));
+
+    let (_dir, wat) = cli::wat_module(
+        r#"(module (import "cwa" "log_write" (func $log (param i32 i32 i32)))
+             (import "cwa" "env_get" (func $env (param i32 i32 i32 i32) (result i32)))
+             (import "cwa" "runtime_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 0) "started\n") (data (i32.const 16) "GREETING")
+             (func (export "_start")
+               (call $log (i32.const 6) (i32.const 0) (i32.const 8))
+               (drop (call $env (i32.const 16) (i32.const 8) (i32.const 100) (i32.const 2)))
+               (drop (call $env (i32.const 16) (i32.const 3) (i32.const 100) (i32.const 2)))
+               (call $exit (i32.const 7))))"#,
+    );
+    let out = run(&["run", "--env", "GREETING=hello", "--trace=cwa", "--trace-file", &trace_file, &wat]);
+    assert_eq!(out.status.code(), Some(7), "{}", cli::stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "==> cwa::log_write(level=6, text=\"started\\n\")\n<== cwa::log_write: ()\n\
+         ==> cwa::env_get(key=\"GREETING\", val=100, val_len=2)\n<== cwa::env_get: 5\n\
+         ==> cwa::env_get(key=\"GRE\", val=100, val_len=2)\n<== cwa::env_get: -4\n\
+         ==> cwa::runtime_exit(status=7)\n<== cwa::runtime_exit: exited with status 7\n"
+    );
+}
+
+/// The `--stats=json:PATH` report of `capwasi run ARGS` (with SSL_CERT_FILE=`trust`).
+fn stats_of(dir: &tempfile::TempDir, args: &[&str], trust: Option<&str>) -> serde_json::Value {
+    let json = dir.path().join("stats.json");
+    let flag = format!("--stats=json:{}", json.display());
+    let mut full = vec!["run", &flag];
+    full.extend_from_slice(args);
+    let mut command = cli::capwasi(&full);
+    if let Some(trust) = trust {
+        command.env("SSL_CERT_FILE", trust);
+    }
+    let out = cli::output(&mut command);
+    assert_eq!(out.status.code(), Some(0), "{}", cli::stderr(&out));
+    serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap()
+}
+
+/// `--stats` counts Dagger's and CommonWA's calls and their errors under
+/// `ABI::name`, and the bytes they move by kind of descriptor: an https://
+/// connection's as a socket's (before TLS), stdout://'s as stdio.
+#[test]
+fn stats_count_dagger_and_commonwa_calls_and_the_bytes_they_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = stats_of(&dir, &[&guest("dagger_errors")], None);
+    let calls = |stats: &serde_json::Value, name: &str| {
+        let row = &stats["calls"][name];
+        (row["count"].as_u64().unwrap_or(0), row["errors"].as_u64().unwrap_or(0))
+    };
+    // Six opens, four of them bad; a bad descriptor for each of the others,
+    // and a read into a buffer out of memory.
+    assert_eq!(calls(&stats, "dagger::open"), (6, 4));
+    assert_eq!(calls(&stats, "dagger::close"), (1, 1));
+    assert_eq!(calls(&stats, "dagger::read"), (2, 2));
+    assert_eq!(calls(&stats, "dagger::write"), (2, 1));
+    assert_eq!(calls(&stats, "dagger::flush"), (1, 1));
+
+    // Dagger opens stdout:// too; CommonWA's end of file is -5, an error by its count.
+    type Guest = fn(&str) -> (tempfile::TempDir, String);
+    let rows: [(Guest, [&str; 3], u64, u64); 2] = [
+        (dagger_http_guest, ["dagger::open", "dagger::write", "dagger::read"], 2, 0),
+        (cwa_http_guest, ["cwa::resource_open", "cwa::resource_write", "cwa::resource_read"], 1, 1),
+    ];
+    let ca = new_ca("capwasi test CA");
+    for (make_guest, [open, write, read], opens, read_errors) in rows {
+        let (url, server) = https_server(&ca, &["127.0.0.1"], true);
+        let (dir, wat) = make_guest(&url);
+        let pattern = format!("^{}$", regex::escape(&url));
+        let policy = policy_file(&dir, "p.toml", &format!("[urls]\nallow = [{pattern:?}, \"^stdout://$\"]\n"));
+        let stats = stats_of(&dir, &["--policy", &policy, &wat], Some(&trust_file(&dir, &ca)));
+        server.join().unwrap().unwrap();
+        let bytes = |kind: &str| (stats["bytes"][kind]["read"].as_u64(), stats["bytes"][kind]["written"].as_u64());
+        assert_eq!(bytes("socket"), (Some(RESPONSE.len() as u64), Some(REQUEST_LEN as u64)), "{stats}");
+        assert_eq!(bytes("stdio"), (Some(0), Some(RESPONSE.len() as u64)), "{stats}");
+        assert_eq!(calls(&stats, open), (opens, 0), "{stats}");
+        assert_eq!(calls(&stats, write), (2, 0), "{stats}");
+        let (reads, errors) = calls(&stats, read);
+        assert!(reads >= 2 && errors == read_errors, "{stats}");
+    }
+}

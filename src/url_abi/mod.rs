@@ -37,6 +37,54 @@
 //! be made (refused, no such host, a TLS handshake or certificate that
 //! fails) is the same error for `http://` and `https://`.
 
+//! Each call is traced and counted as a preview1 call is: `--trace` shows
+//! `==> dagger::open(url="https://...")` / `<== dagger::open: 3`, `--stats`
+//! counts it under that name ([`crate::stats::URL_FUNCTIONS`]).
+
+/// Defines function `$name` of `$abi` under import module `$module`: the
+/// closure `|$ctx, $mem, args| $body` over the context and guest memory, run
+/// by [`host_call`] with `errors` (whether a result below 0 is an error),
+/// `io` (whether it reads and its descriptor, for the bytes a count moves)
+/// and the fields of its `==>` trace line (all its arguments without
+/// `trace:`).
+macro_rules! url_func {
+    ($linker:ident, $module:ident, $get_ctx:ident, $abi:literal, $name:literal,
+     |$ctx:ident, $mem:ident $(, $arg:ident : $ty:ty)*| -> $ret:ty,
+     errors: $errors:expr, io: $io:expr, $body:block) => {
+        url_func!($linker, $module, $get_ctx, $abi, $name, |$ctx, $mem $(, $arg: $ty)*| -> $ret,
+                  errors: $errors, io: $io, trace: ($($arg = $arg),*), $body)
+    };
+    ($linker:ident, $module:ident, $get_ctx:ident, $abi:literal, $name:literal,
+     |$ctx:ident, $mem:ident $(, $arg:ident : $ty:ty)*| -> $ret:ty,
+     errors: $errors:expr, io: $io:expr, trace: ($($field:ident = $value:expr),*), $body:block) => {
+        $linker.func_wrap(
+            $module,
+            $name,
+            move |mut caller: wasmtime::Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
+                crate::linker::with_memory(&mut caller, &None, $get_ctx, |$mem, $ctx| {
+                    const FUNCTION: &str = concat!($abi, "::", $name);
+                    let io: Option<(bool, u32)> = $io;
+                    let args = || super::trace_args!($($field = $value),*);
+                    let row = const { crate::stats::index(FUNCTION) };
+                    super::host_call($ctx, $mem, (FUNCTION, row), $errors, io, args, |$ctx, $mem| $body)
+                })
+            },
+        )?;
+    };
+}
+pub(crate) use url_func;
+
+/// The event of a call's `==>` trace line: its fields, if it has any.
+macro_rules! trace_args {
+    () => {
+        ()
+    };
+    ($($field:ident = $value:expr),+) => {
+        tracing::event!(tracing::Level::TRACE, $($field = $value),+)
+    };
+}
+pub(crate) use trace_args;
+
 pub mod cwa;
 pub mod dagger;
 pub mod policy;
@@ -44,6 +92,8 @@ mod tls;
 
 use std::collections::HashMap;
 use std::io::IoSlice;
+
+use std::time::Instant;
 
 use wasmtime::Linker;
 use wiggle::{GuestMemory, GuestPtr};
@@ -114,6 +164,79 @@ pub fn add_to_linker<T: 'static>(
         cwa::add_to_linker(linker, module, get_ctx)?;
     }
     Ok(())
+}
+
+/// What a Dagger or CommonWA call returns, as `--trace` and `--stats` see it.
+pub(crate) trait CallResult: Copy {
+    /// The result as a number; None for a call that returns nothing.
+    fn number(self) -> Option<i64>;
+}
+
+impl CallResult for i32 {
+    fn number(self) -> Option<i64> {
+        Some(self.into())
+    }
+}
+
+impl CallResult for i64 {
+    fn number(self) -> Option<i64> {
+        Some(self)
+    }
+}
+
+impl CallResult for () {
+    fn number(self) -> Option<i64> {
+        None
+    }
+}
+
+/// Runs one Dagger or CommonWA call, `function` (its name and its row in
+/// [`crate::stats`]), as preview1's calls run: inside a trace span, with its
+/// arguments (the `args` event) and its result traced, and when stats are
+/// on, counted: an error when `errors` and the result is below 0; with `io`
+/// (whether it reads, and its descriptor), the bytes a positive result moved.
+pub(crate) fn host_call<R: CallResult>(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    (function, row): (&'static str, usize),
+    errors: bool,
+    io: Option<(bool, u32)>,
+    args: impl FnOnce(),
+    call: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> wasmtime::Result<R>,
+) -> wasmtime::Result<R> {
+    let _span = tracing::span!(tracing::Level::TRACE, "url abi", function).entered();
+    args();
+    let started = ctx.stats.is_some().then(Instant::now);
+    let result = call(ctx, mem);
+    let number = result.as_ref().ok().and_then(|value| value.number());
+    match (&result, number) {
+        (Ok(_), Some(n)) => tracing::event!(tracing::Level::TRACE, result = n),
+        (Ok(_), None) => tracing::event!(tracing::Level::TRACE, result = tracing::field::debug(())),
+        (Err(e), _) => tracing::event!(tracing::Level::TRACE, result = tracing::field::display(e)),
+    }
+    if let Some(started) = started {
+        ctx.record_call(row, started, errors && number.is_some_and(|n| n < 0));
+        if let (Some((read, fd)), Some(n)) = (io, number.filter(|&n| n > 0)) {
+            count_bytes(ctx, fd, read, n as u64);
+        }
+    }
+    result
+}
+
+/// Counts `n` bytes read (or written) through `fd`: as the table's kind of
+/// descriptor, but an `https://` connection (a discarding stream in the
+/// table) as a socket.
+fn count_bytes(ctx: &mut WasiCtx, fd: u32, read: bool, n: u64) {
+    match (ctx.urls.special.get(&fd), &mut ctx.stats) {
+        (Some(Special::Tls(_)), Some(stats)) => stats.add_bytes(crate::stats::DescriptorKind::Socket, read, n),
+        _ => ctx.record_bytes(fd, read, n),
+    }
+}
+
+/// A string argument (`ptr`, `len`) as the trace shows one: `--trace` prints
+/// the string it points at.
+pub(crate) fn guest_str(ptr: i32, len: i32) -> impl std::fmt::Debug {
+    GuestPtr::<str>::new((ptr as u32, len as u32))
 }
 
 /// The URL state of a context: its policy, CommonWA's handles and the

@@ -556,3 +556,33 @@ fn stats_count_dagger_and_commonwa_calls_and_the_bytes_they_move() {
         assert!(reads >= 2 && errors == read_errors, "{stats}");
     }
 }
+
+/// An Olin policy file that omits its limits gets Olin's (ram-page-limit 128,
+/// gas-limit 32 Mi), and one with no allow list forbids every URL, as Olin
+/// does; flags still override the file.
+#[test]
+fn an_olin_policy_file_without_limits_or_allow_list_gets_olins_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = policy_file(&dir, "olin.policy", "## no limits, no allow list\ndisallow (\n  ^file://\n)\n");
+    let (_grow_dir, grow) = cli::wat_module(
+        r#"(module (memory (export "memory") 1)
+             (func (export "_start") (if (i32.eq (memory.grow (i32.const 127)) (i32.const -1)) (then unreachable))
+                                     (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1)) (then unreachable))))"#,
+    );
+    let out = run(&["run", "--policy", &policy, &grow]);
+    assert_eq!(out.status.code(), Some(0), "128 pages and no more: {}", cli::stderr(&out));
+    let (_spin_dir, spin) = cli::wat_module(r#"(module (func (export "_start") (loop $l (br $l))))"#);
+    let out = run(&["run", "--policy", &policy, &spin]);
+    assert_eq!(out.status.code(), Some(152), "{}", cli::stderr(&out));
+    assert!(cli::stderr(&out).contains("fuel exhausted after 33554432"), "{}", cli::stderr(&out));
+    let out = run(&["run", "--policy", &policy, "--fuel", "1000", &spin]);
+    assert!(cli::stderr(&out).contains("fuel exhausted after 1000 "), "{}", cli::stderr(&out));
+    let out = run(&["run", "--policy", &policy, &guest("dagger_log")]);
+    assert_eq!(out.status.code(), Some(77), "log:// is not allowed: {}", cli::stderr(&out));
+    let out = run(&["run", "--policy", &policy, "--print-policy", &spin]);
+    assert_eq!(
+        cli::stdout(&out),
+        "# capwasi policy: capwasi run --policy FILE [FLAGS] MODULE\n[limits]\nfuel = 33554432\nmax_memory = \"8M\"\n\n\
+         [urls]\ndisallow = [\"^file://\", \".*\"]\n"
+    );
+}

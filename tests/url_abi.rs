@@ -238,18 +238,27 @@ fn an_olin_policy_file_allows_its_urls_and_sets_memory_and_fuel() {
     assert_eq!(out.status.code(), Some(77), "{}", cli::stderr(&out));
     assert_eq!(cli::stderr(&out), "capwasi: the guest opened log://?prefix=greeter, forbidden by policy\n");
 
-    // ram-page-limit 2: a third page is refused.
-    let (_grow_dir, grow) = cli::wat_module(
+    assert_memory_and_fuel(&policy, 2, 100000000);
+}
+
+/// A guest that never ends.
+const SPIN: &str = r#"(module (func (export "_start") (loop $l (br $l))))"#;
+
+/// `capwasi run --policy POLICY` allows `pages` pages of memory and no more,
+/// and `gas` units of fuel.
+fn assert_memory_and_fuel(policy: &str, pages: u32, gas: u64) {
+    let (_grow_dir, grow) = cli::wat_module(&format!(
         r#"(module (memory (export "memory") 1)
-             (func (export "_start") (if (i32.ne (memory.grow (i32.const 2)) (i32.const -1)) (then unreachable))
-                                     (drop (memory.grow (i32.const 1)))))"#,
-    );
-    let out = run(&["run", "--policy", &policy, &grow]);
-    assert_eq!(out.status.code(), Some(0), "{}", cli::stderr(&out));
-    let (_loop_dir, spin) = cli::wat_module(r#"(module (func (export "_start") (loop $l (br $l))))"#);
-    let out = run(&["run", "--policy", &policy, &spin]);
+             (func (export "_start") (if (i32.eq (memory.grow (i32.const {})) (i32.const -1)) (then unreachable))
+                                     (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1)) (then unreachable))))"#,
+        pages - 1
+    ));
+    let out = run(&["run", "--policy", policy, &grow]);
+    assert_eq!(out.status.code(), Some(0), "{pages} pages and no more: {}", cli::stderr(&out));
+    let (_spin_dir, spin) = cli::wat_module(SPIN);
+    let out = run(&["run", "--policy", policy, &spin]);
     assert_eq!(out.status.code(), Some(152), "gas-limit is the fuel: {}", cli::stderr(&out));
-    assert!(cli::stderr(&out).contains("fuel exhausted after 100000000"), "{}", cli::stderr(&out));
+    assert!(cli::stderr(&out).contains(&format!("fuel exhausted after {gas} ")), "{}", cli::stderr(&out));
 }
 
 #[test]
@@ -564,17 +573,8 @@ fn stats_count_dagger_and_commonwa_calls_and_the_bytes_they_move() {
 fn an_olin_policy_file_without_limits_or_allow_list_gets_olins_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let policy = policy_file(&dir, "olin.policy", "## no limits, no allow list\ndisallow (\n  ^file://\n)\n");
-    let (_grow_dir, grow) = cli::wat_module(
-        r#"(module (memory (export "memory") 1)
-             (func (export "_start") (if (i32.eq (memory.grow (i32.const 127)) (i32.const -1)) (then unreachable))
-                                     (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1)) (then unreachable))))"#,
-    );
-    let out = run(&["run", "--policy", &policy, &grow]);
-    assert_eq!(out.status.code(), Some(0), "128 pages and no more: {}", cli::stderr(&out));
-    let (_spin_dir, spin) = cli::wat_module(r#"(module (func (export "_start") (loop $l (br $l))))"#);
-    let out = run(&["run", "--policy", &policy, &spin]);
-    assert_eq!(out.status.code(), Some(152), "{}", cli::stderr(&out));
-    assert!(cli::stderr(&out).contains("fuel exhausted after 33554432"), "{}", cli::stderr(&out));
+    assert_memory_and_fuel(&policy, 128, 33554432);
+    let (_spin_dir, spin) = cli::wat_module(SPIN);
     let out = run(&["run", "--policy", &policy, "--fuel", "1000", &spin]);
     assert!(cli::stderr(&out).contains("fuel exhausted after 1000 "), "{}", cli::stderr(&out));
     let out = run(&["run", "--policy", &policy, &guest("dagger_log")]);

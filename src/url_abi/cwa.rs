@@ -29,6 +29,10 @@
 //! random_i32() -> i32, random_i64() -> i64
 //! ```
 //!
+//! The calls that report errors, whose results below 0 `--stats` counts as
+//! errors: env_get, runtime_name, startup_arg_at and the resource_ calls
+//! that return a number (resource_read's -5 at end of file among them).
+//!
 //! Handles are random positive numbers (from the context's random source),
 //! so none can be guessed from another; each maps to a descriptor in the
 //! context's table.

@@ -26,7 +26,7 @@
 //!                                response (flush has nothing left to send)
 //! https://host[:port]/...        the same over TLS (443 by default), the server's
 //!                                certificate checked for host against the system's
-//!                                trust store ([`tls`]); flush sends what is written
+//!                                trust store (`tls.rs`); flush sends what is written
 //! random:// zero:// null://      CommonWA only: random bytes, zero bytes, a sink that
 //!                                reads as end of file
 //! ```
@@ -36,7 +36,7 @@
 //! [`ForbiddenUrl`], before any connection is made. A connection that cannot
 //! be made (refused, no such host, a TLS handshake or certificate that
 //! fails) is the same error for `http://` and `https://`.
-
+//!
 //! Each call is traced and counted as a preview1 call is: `--trace` shows
 //! `==> dagger::open(url="https://...")` / `<== dagger::open: 3`, `--stats`
 //! counts it under that name ([`crate::stats::URL_FUNCTIONS`]).

@@ -586,3 +586,25 @@ fn an_olin_policy_file_without_limits_or_allow_list_gets_olins_defaults() {
          [urls]\ndisallow = [\"^file://\", \".*\"]\n"
     );
 }
+
+/// A server whose queue of connections is full (backlog 0, one connection
+/// waiting) never completes a connect: the run's timeout ends the open, for
+/// http:// and https:// alike.
+#[test]
+fn a_connect_that_never_completes_ends_at_the_timeout() {
+    for scheme in ["http", "https"] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        rustix::net::listen(&listener, 0).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _waiting = std::net::TcpStream::connect(addr).unwrap();
+        let url = format!("{scheme}://{addr}/hello");
+        let (dir, wat) = dagger_open_error_guest(&url);
+        let pattern = format!("^{}$", regex::escape(&url));
+        let policy =
+            policy_file(&dir, "p.toml", &format!("[urls]\nallow = [{pattern:?}]\n[limits]\ntimeout = \"500ms\"\n"));
+        let started = Instant::now();
+        let out = run(&["run", "--policy", &policy, &wat]);
+        assert_eq!(out.status.code(), Some(124), "{url}: {}", cli::stderr(&out));
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+}

@@ -35,7 +35,9 @@
 //! [`UrlPolicy`] before anything is opened; a forbidden one ends the run with
 //! [`ForbiddenUrl`], before any connection is made. A connection that cannot
 //! be made (refused, no such host, a TLS handshake or certificate that
-//! fails) is the same error for `http://` and `https://`.
+//! fails) is the same error for `http://` and `https://`. With a run timeout,
+//! connecting, the TLS handshake and every read and write end at the
+//! deadline (the host name's lookup is not bounded).
 //!
 //! Each call is traced and counted as a preview1 call is: `--trace` shows
 //! `==> dagger::open(url="https://...")` / `<== dagger::open: 3`, `--stats`
@@ -92,6 +94,7 @@ mod tls;
 
 use std::collections::HashMap;
 use std::io::IoSlice;
+use std::net::{TcpStream, ToSocketAddrs};
 
 use std::time::Instant;
 
@@ -102,6 +105,7 @@ use crate::bindings::types::Fdflags;
 use crate::ctx::WasiCtx;
 use crate::error::{Errno, Error};
 use crate::fs::{Access, OpenSpec, Opened, open_at};
+use crate::limits::Deadline;
 use crate::stdio::{InputSource, InputStream, OutputSink, OutputStream};
 use crate::table::{Descriptor, Untyped};
 pub use policy::{FORBIDDEN_EXIT_STATUS, ForbiddenUrl, OlinPolicy, UrlPolicy, parse_olin};
@@ -321,14 +325,14 @@ pub(crate) fn open(ctx: &mut WasiCtx, url: &str, extra: bool) -> Result<u32, Ope
         }
         "http" => {
             ctx.table.check_room().map_err(OpenError::Failed)?;
-            let (stream, _) = connect(rest, 80).map_err(|e| OpenError::Failed(e.into()))?;
+            let (stream, _) = connect(rest, 80, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
             let socket = crate::net::Socket::new(crate::net::SocketKind::TcpStream(stream))
                 .map_err(|e| OpenError::Failed(e.into()))?;
             push(ctx, Descriptor::Socket(socket))
         }
         "https" => {
             ctx.table.check_room().map_err(OpenError::Failed)?;
-            let (stream, host) = connect(rest, 443).map_err(|e| OpenError::Failed(e.into()))?;
+            let (stream, host) = connect(rest, 443, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
             let tls = tls::connect(&host, stream, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
             // The table holds a discarding stream for its number, as for log://.
             let fd = push(ctx, Descriptor::Output(OutputStream::from(OutputSink::Sink)))?;
@@ -381,9 +385,9 @@ fn open_file(ctx: &mut WasiCtx, rest: &str) -> Result<u32, OpenError> {
 }
 
 /// Connects to the authority (`host[:port]`, `default_port` without one) of
-/// a network URL's `rest`: the stream and the host (an IPv6 address without
-/// its brackets).
-fn connect(rest: &str, default_port: u16) -> std::io::Result<(std::net::TcpStream, String)> {
+/// a network URL's `rest`, giving up at the run's `deadline`: the stream and
+/// the host (an IPv6 address without its brackets).
+fn connect(rest: &str, default_port: u16, deadline: Option<&Deadline>) -> std::io::Result<(TcpStream, String)> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority.rsplit('@').next().unwrap_or_default();
     let bad = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{why} in the URL"));
@@ -399,7 +403,30 @@ fn connect(rest: &str, default_port: u16) -> std::io::Result<(std::net::TcpStrea
     if host.is_empty() {
         return Err(bad("no host"));
     }
-    Ok((std::net::TcpStream::connect((host, port))?, host.to_string()))
+    let stream = match deadline {
+        None => TcpStream::connect((host, port))?,
+        Some(deadline) => connect_within((host, port), deadline)?,
+    };
+    Ok((stream, host.to_string()))
+}
+
+/// Connects to the first of `addr`'s addresses that answers before
+/// `deadline` ([`Deadline::error`] when it passes; the name lookup itself
+/// is not bounded). Without a deadline, `TcpStream::connect` tries them
+/// the same way, for as long as the system lets each attempt last.
+fn connect_within(addr: (&str, u16), deadline: &Deadline) -> std::io::Result<TcpStream> {
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "the host has no address");
+    for addr in addr.to_socket_addrs()? {
+        if deadline.expired() {
+            return Err(deadline.error());
+        }
+        match TcpStream::connect_timeout(&addr, deadline.remaining()) {
+            Ok(stream) => return Ok(stream),
+            Err(_) if deadline.expired() => return Err(deadline.error()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// The value of `key` in a URL's query (`...?key=value&...`), with `+` and

@@ -1,6 +1,7 @@
-//! What a run cost, as its context counts it: per preview1 function the calls,
-//! the errors and the time spent in the host; the bytes read and written per
-//! kind of descriptor; the peak linear memory.
+//! What a run cost, as its context counts it: per preview1 function (and per
+//! Dagger and CommonWA function, [`URL_FUNCTIONS`]) the calls, the errors and
+//! the time spent in the host; the bytes read and written per kind of
+//! descriptor; the peak linear memory.
 //!
 //! Counting is off unless asked for ([`crate::WasiCtxBuilder::stats`]): a host
 //! call then pays one test of a flag. With it on, each call reads the
@@ -70,8 +71,48 @@ pub const FUNCTIONS: [&str; 46] = [
     "sock_shutdown",
 ];
 
-/// The row of `name` in [`FUNCTIONS`], at compile time (the linker's calls
-/// index their counters with it).
+/// The Dagger and CommonWA functions ([`crate::url_abi`]), named
+/// `ABI::function` as `--trace` shows them: the rows of [`Stats`] after
+/// preview1's. A Dagger result below 0 is an error, and so is a CommonWA
+/// one of a function that reports errors (its doc lists which).
+pub const URL_FUNCTIONS: [&str; 25] = [
+    "dagger::open",
+    "dagger::close",
+    "dagger::read",
+    "dagger::write",
+    "dagger::flush",
+    "cwa::log_write",
+    "cwa::env_get",
+    "cwa::runtime_exit",
+    "cwa::runtime_spec_major",
+    "cwa::runtime_spec_minor",
+    "cwa::runtime_name",
+    "cwa::runtime_msleep",
+    "cwa::startup_arg_len",
+    "cwa::startup_arg_at",
+    "cwa::resource_open",
+    "cwa::resource_read",
+    "cwa::resource_write",
+    "cwa::resource_close",
+    "cwa::resource_flush",
+    "cwa::time_now",
+    "cwa::io_get_stdin",
+    "cwa::io_get_stdout",
+    "cwa::io_get_stderr",
+    "cwa::random_i32",
+    "cwa::random_i64",
+];
+
+/// How many functions [`Stats`] counts.
+const ROWS: usize = FUNCTIONS.len() + URL_FUNCTIONS.len();
+
+/// The name of row `i`: a preview1 function, then a Dagger or CommonWA one.
+fn row_name(i: usize) -> &'static str {
+    FUNCTIONS.get(i).copied().unwrap_or_else(|| URL_FUNCTIONS[i - FUNCTIONS.len()])
+}
+
+/// The row of `name` (a preview1 function, or one of [`URL_FUNCTIONS`]), at
+/// compile time (the linker's calls index their counters with it).
 pub(crate) const fn index(name: &str) -> usize {
     let mut i = 0;
     while i < FUNCTIONS.len() {
@@ -80,7 +121,14 @@ pub(crate) const fn index(name: &str) -> usize {
         }
         i += 1;
     }
-    panic!("not a preview1 function")
+    let mut j = 0;
+    while j < URL_FUNCTIONS.len() {
+        if bytes_eq(URL_FUNCTIONS[j].as_bytes(), name.as_bytes()) {
+            return FUNCTIONS.len() + j;
+        }
+        j += 1;
+    }
+    panic!("not a function capwasi counts")
 }
 
 const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
@@ -97,7 +145,7 @@ const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-/// One preview1 function's calls.
+/// One function's calls.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Calls {
     /// How many times the guest called it.
@@ -111,9 +159,9 @@ pub struct Calls {
 /// Bytes moved through one kind of descriptor.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Bytes {
-    /// By fd_read, fd_pread and sock_recv.
+    /// By fd_read, fd_pread and sock_recv (and Dagger's read, CommonWA's resource_read).
     pub read: u64,
-    /// By fd_write, fd_pwrite and sock_send.
+    /// By fd_write, fd_pwrite and sock_send (and Dagger's write, CommonWA's resource_write).
     pub written: u64,
 }
 
@@ -123,9 +171,11 @@ pub enum DescriptorKind {
     /// Files opened beneath a preopen.
     File,
     /// Descriptors 0-2 as the context was built (inherited or the embedder's
-    /// streams), wherever they were moved to.
+    /// streams), wherever they were moved to; and the streams of Dagger's and
+    /// CommonWA's `log://`, `random://`, `zero://` and `null://` URLs.
     Stdio,
-    /// Preopened and accepted sockets.
+    /// Preopened and accepted sockets, and the connections of `http://` and
+    /// `https://` URLs (bytes as the guest wrote and read them, before TLS).
     Socket,
 }
 
@@ -147,7 +197,7 @@ impl DescriptorKind {
 /// [`crate::WasiCtx::stats`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
-    calls: [Calls; FUNCTIONS.len()],
+    calls: [Calls; ROWS],
     bytes: [Bytes; 3],
     pub(crate) peak_memory: u64,
     /// The host call under way: when it started, and for a read or write
@@ -161,25 +211,22 @@ pub(crate) type Io = (bool, i32, i32);
 
 impl Default for Stats {
     fn default() -> Self {
-        Stats {
-            calls: [Calls::default(); FUNCTIONS.len()],
-            bytes: [Bytes::default(); 3],
-            peak_memory: 0,
-            pending: None,
-        }
+        Stats { calls: [Calls::default(); ROWS], bytes: [Bytes::default(); 3], peak_memory: 0, pending: None }
     }
 }
 
 impl Stats {
-    /// Every function the guest called at least once, in witx order.
+    /// Every function the guest called at least once: preview1's in witx
+    /// order, then Dagger's and CommonWA's ([`URL_FUNCTIONS`]).
     pub fn calls(&self) -> impl Iterator<Item = (&'static str, Calls)> + '_ {
-        FUNCTIONS.iter().zip(self.calls).filter(|(_, calls)| calls.count > 0).map(|(name, calls)| (*name, calls))
+        self.calls.iter().enumerate().filter(|(_, calls)| calls.count > 0).map(|(i, calls)| (row_name(i), *calls))
     }
 
     /// The calls of function `name` (all zero if it was never called, or is
-    /// not a preview1 function).
+    /// not a function capwasi counts); Dagger's and CommonWA's are named
+    /// `dagger::open`, `cwa::resource_read`.
     pub fn function(&self, name: &str) -> Calls {
-        FUNCTIONS.iter().position(|f| *f == name).map(|i| self.calls[i]).unwrap_or_default()
+        (0..ROWS).find(|&i| row_name(i) == name).map(|i| self.calls[i]).unwrap_or_default()
     }
 
     /// The bytes read and written through descriptors of `kind`.
@@ -218,9 +265,18 @@ mod tests {
     fn every_function_has_its_row() {
         assert_eq!(index("args_get"), 0);
         assert_eq!(index("sock_shutdown"), FUNCTIONS.len() - 1);
-        for (i, name) in FUNCTIONS.iter().enumerate() {
+        for (i, name) in FUNCTIONS.iter().chain(&URL_FUNCTIONS).enumerate() {
             assert_eq!(index(name), i);
+            assert_eq!(row_name(i), *name);
         }
+    }
+
+    #[test]
+    fn url_rows_are_the_dagger_and_commonwa_functions() {
+        let qualified = |abi: &str, names: &[&str]| names.iter().map(|f| format!("{abi}::{f}")).collect::<Vec<_>>();
+        let mut expected = qualified("dagger", crate::url_abi::dagger::FUNCTIONS);
+        expected.extend(qualified("cwa", crate::url_abi::cwa::FUNCTIONS));
+        assert_eq!(URL_FUNCTIONS.to_vec(), expected);
     }
 
     #[test]

@@ -72,7 +72,7 @@ fn unknown_families_and_unwritable_trace_files_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
-            "'files' is not a family of preview1 functions; families: fs, clock, poll, proc, random, sock, args"
+            "'files' is not a family of functions; families: fs, clock, poll, proc, random, sock, args, dagger, cwa"
         ),
         "{}",
         stderr(&out)

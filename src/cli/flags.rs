@@ -274,7 +274,7 @@ pub struct RunFlags {
 
     /// Print every preview1 call and its result on stderr, or only those of
     /// the families named: `--trace=fs,clock` (families: fs, clock, poll,
-    /// proc, random, sock, args).
+    /// proc, random, sock, args; dagger and cwa for those ABIs' calls).
     #[arg(long, value_name = "FAMILIES", num_args = 0..=1, require_equals = true,
           default_missing_value = "all", value_parser = trace::parse_families, help_heading = DEBUGGING)]
     pub trace: Option<trace::Families>,

@@ -41,7 +41,8 @@
 //!
 //! A file in Olin's policy format (`allow ( ... )`, `disallow ( ... )`,
 //! `ram-page-limit N`, `gas-limit N`, `##` comments) is read too: its patterns
-//! become `[urls]`, its page limit `max_memory` and its gas limit `fuel`.
+//! become `[urls]`, its page limit `max_memory` and its gas limit `fuel`, with
+//! Olin's defaults (128 pages, 32 Mi of gas, no URL it does not allow).
 //!
 //! Every key is optional; an unknown key, a value of the wrong type, a bad
 //! unit and a `host` that is not a directory are errors naming the file, the
@@ -154,13 +155,14 @@ fn is_olin_policy(text: &str) -> bool {
 }
 
 /// An Olin policy as capwasi's: its URL patterns, `ram-page-limit` pages of
-/// 64 KiB as `max_memory`, `gas-limit` as `fuel`.
+/// 64 KiB as `max_memory`, `gas-limit` as `fuel` (Olin's defaults for those
+/// the file omits, `capwasi::url_abi::policy`).
 fn from_olin(olin: capwasi::url_abi::OlinPolicy) -> Result<Policy, String> {
     let mut policy = Policy::default();
-    policy.limits.max_memory = olin.max_memory().map(Size);
+    policy.limits.max_memory = Some(Size(olin.max_memory()));
     policy.limits.fuel = match olin.gas_limit {
-        Some(0) => return Err("gas-limit 0 allows no instruction at all".into()),
-        gas => gas.map(Fuel),
+        0 => return Err("gas-limit 0 allows no instruction at all".into()),
+        gas => Some(Fuel(gas)),
     };
     policy.urls = Urls { allow: olin.allow, disallow: olin.disallow };
     Ok(policy)

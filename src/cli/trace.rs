@@ -1,4 +1,5 @@
-//! `--trace`: one line per preview1 call on stderr, as the guest made it and
+//! `--trace`: one line per preview1 call (and Dagger or CommonWA call, named
+//! `dagger::open`, `cwa::resource_read`) on stderr, as the guest made it and
 //! as it returned:
 //!
 //! ```text
@@ -45,10 +46,14 @@ pub enum Family {
     Sock,
     /// `args_*` and `environ_*`.
     Args,
+    /// Dagger's calls (`dagger::*`).
+    Dagger,
+    /// CommonWA's calls (`cwa::*`).
+    Cwa,
 }
 
 impl Family {
-    const ALL: [(Family, &'static str); 7] = [
+    const ALL: [(Family, &'static str); 9] = [
         (Family::Fs, "fs"),
         (Family::Clock, "clock"),
         (Family::Poll, "poll"),
@@ -56,10 +61,17 @@ impl Family {
         (Family::Random, "random"),
         (Family::Sock, "sock"),
         (Family::Args, "args"),
+        (Family::Dagger, "dagger"),
+        (Family::Cwa, "cwa"),
     ];
 
-    /// The family of preview1 function `name`.
+    /// The family of function `name` (preview1's, or `dagger::*`, `cwa::*`).
     pub fn of(name: &str) -> Option<Family> {
+        match name.split_once("::") {
+            Some(("dagger", _)) => return Some(Family::Dagger),
+            Some(("cwa", _)) => return Some(Family::Cwa),
+            _ => {}
+        }
         let (prefix, _) = name.split_once('_')?;
         Some(match prefix {
             "fd" | "path" => Family::Fs,
@@ -76,14 +88,14 @@ impl Family {
 
 /// A set of [`Family`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Families(u8);
+pub struct Families(u16);
 
 impl Families {
     /// Every family.
-    pub const ALL: Families = Families(0x7f);
+    pub const ALL: Families = Families(0x1ff);
 
     pub fn contains(self, family: Family) -> bool {
-        self.0 & (1 << family as u8) != 0
+        self.0 & (1 << family as u16) != 0
     }
 }
 
@@ -98,8 +110,8 @@ pub fn parse_families(text: &str) -> Result<Families, String> {
         let (family, _) = Family::ALL
             .iter()
             .find(|(_, known)| *known == name.trim())
-            .ok_or_else(|| format!("'{name}' is not a family of preview1 functions; families: {}", names()))?;
-        set |= 1 << *family as u8;
+            .ok_or_else(|| format!("'{name}' is not a family of functions; families: {}", names()))?;
+        set |= 1 << *family as u16;
     }
     Ok(Families(set))
 }
@@ -194,7 +206,10 @@ impl Visit for Fields {
         let text = format!("{value:?}");
         match field.name() {
             "result" => self.result = Some(errno_name(&text).unwrap_or(text)),
-            name @ ("path" | "old_path" | "new_path") => self.push(name, &guest_string(&text).unwrap_or(text)),
+            // Preview1's paths; Dagger's and CommonWA's URLs, keys and log texts.
+            name @ ("path" | "old_path" | "new_path" | "url" | "key" | "text") => {
+                self.push(name, &guest_string(&text).unwrap_or(text))
+            }
             name => self.push(name, &text),
         }
     }
@@ -333,6 +348,10 @@ mod tests {
         }
         assert_eq!(Family::of("sched_yield"), Some(Family::Proc));
         assert_eq!(Family::of("environ_get"), Some(Family::Args));
+        for name in capwasi::stats::URL_FUNCTIONS {
+            let family = if name.starts_with("dagger::") { Family::Dagger } else { Family::Cwa };
+            assert_eq!(Family::of(name), Some(family), "{name}");
+        }
     }
 
     #[test]
@@ -340,7 +359,7 @@ mod tests {
         let set = parse_families("fs,clock").unwrap();
         assert!(set.contains(Family::Fs) && set.contains(Family::Clock) && !set.contains(Family::Sock));
         assert_eq!(parse_families("all"), Ok(Families::ALL));
-        let all = parse_families("fs,clock,poll,proc,random,sock,args").unwrap();
+        let all = parse_families("fs,clock,poll,proc,random,sock,args,dagger,cwa").unwrap();
         assert_eq!(all, Families::ALL);
         assert!(parse_families("fs,files").unwrap_err().contains("'files' is not a family"));
         assert!(parse_families("").is_err());

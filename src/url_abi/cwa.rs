@@ -18,7 +18,8 @@
 //! startup_arg_len() -> n                      the number of arguments, argv[0] included
 //! startup_arg_at(i, ptr, len) -> length       written only if it fits; -2: no argument i
 //! resource_open(url_ptr, url_len) -> handle   -2: not a URL; -4: unknown scheme or
-//!                                             missing file; -3: outside the preopens
+//!                                             missing file; -3: outside the preopens;
+//!                                             -1: a connection refused or failing TLS
 //! resource_read(h, ptr, len) -> n             -5 at end of file
 //! resource_write(h, ptr, len) -> n
 //! resource_close(h)                           a bad handle: nothing happens (no result)
@@ -28,6 +29,10 @@
 //! random_i32() -> i32, random_i64() -> i64
 //! ```
 //!
+//! The calls that report errors, whose results below 0 `--stats` counts as
+//! errors: env_get, runtime_name, startup_arg_at and the resource_ calls
+//! that return a number (resource_read's -5 at end of file among them).
+//!
 //! Handles are random positive numbers (from the context's random source),
 //! so none can be guessed from another; each maps to a descriptor in the
 //! context's table.
@@ -35,14 +40,13 @@
 use std::time::Duration;
 
 use cap_rand::RngCore;
-use wasmtime::{Caller, Linker};
+use wasmtime::Linker;
 use wiggle::{GuestMemory, GuestPtr};
 
 use super::OpenError;
 use crate::I32Exit;
 use crate::ctx::WasiCtx;
 use crate::error::{Errno, Error};
-use crate::linker::with_memory;
 
 /// CommonWA's function names (what tells an `env` import as CommonWA's).
 pub const FUNCTIONS: &[&str] = &[
@@ -83,44 +87,52 @@ pub(crate) fn add_to_linker<T: 'static>(
     module: &str,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> wasmtime::Result<()> {
+    // Defines CommonWA's function $name; `errors: true` for the functions
+    // that report errors (a result below 0), `io` for those that move bytes.
     macro_rules! func {
-        ($name:literal, |$ctx:ident, $mem:ident $(, $arg:ident : $ty:ty)*| -> $ret:ty $body:block) => {
-            linker.func_wrap(module, $name, move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
-                with_memory(&mut caller, &None, get_ctx, |$mem, $ctx| $body)
-            })?;
+        ($name:literal, $($rest:tt)*) => {
+            super::url_func!(linker, module, get_ctx, "cwa", $name, $($rest)*)
         };
     }
-    func!("log_write", |ctx, mem, level: i32, ptr: i32, len: i32| -> () { log_write(ctx, mem, level, ptr, len) });
-    func!("env_get", |ctx, mem, key: i32, key_len: i32, val: i32, val_len: i32| -> i32 {
-        env_get(ctx, mem, (key, key_len), (val, val_len))
-    });
-    func!("runtime_exit", |_ctx, _mem, status: i32| -> () { Err(wasmtime::Error::new(I32Exit(status))) });
-    func!("runtime_spec_major", |_ctx, _mem| -> i32 { Ok(0) });
-    func!("runtime_spec_minor", |_ctx, _mem| -> i32 { Ok(0) });
-    func!("runtime_name", |_ctx, mem, ptr: i32, len: i32| -> i32 {
+    let handle_io = |ctx: &WasiCtx, read: bool, handle: i32| ctx.urls.handles.get(&handle).map(|&fd| (read, fd));
+    func!("log_write", |ctx, mem, level: i32, ptr: i32, len: i32| -> (), errors: false, io: None,
+        trace: (level = level, text = tracing::field::debug(super::guest_str(ptr, len))),
+        { log_write(ctx, mem, level, ptr, len) });
+    func!("env_get", |ctx, mem, key: i32, key_len: i32, val: i32, val_len: i32| -> i32, errors: true, io: None,
+        trace: (key = tracing::field::debug(super::guest_str(key, key_len)), val = val, val_len = val_len),
+        { env_get(ctx, mem, (key, key_len), (val, val_len)) });
+    func!("runtime_exit", |_ctx, _mem, status: i32| -> (), errors: false, io: None,
+        { Err(wasmtime::Error::new(I32Exit(status))) });
+    func!("runtime_spec_major", |_ctx, _mem| -> i32, errors: false, io: None, { Ok(0) });
+    func!("runtime_spec_minor", |_ctx, _mem| -> i32, errors: false, io: None, { Ok(0) });
+    func!("runtime_name", |_ctx, mem, ptr: i32, len: i32| -> i32, errors: true, io: None, {
         Ok(write_if_fits(mem, RUNTIME_NAME.as_bytes(), ptr, len))
     });
-    func!("runtime_msleep", |ctx, _mem, ms: i32| -> () { msleep(ctx, ms) });
-    func!("startup_arg_len", |ctx, _mem| -> i32 { Ok(ctx.args.offsets.len() as i32) });
-    func!("startup_arg_at", |ctx, mem, i: i32, ptr: i32, len: i32| -> i32 {
+    func!("runtime_msleep", |ctx, _mem, ms: i32| -> (), errors: false, io: None, { msleep(ctx, ms) });
+    func!("startup_arg_len", |ctx, _mem| -> i32, errors: false, io: None, { Ok(ctx.args.offsets.len() as i32) });
+    func!("startup_arg_at", |ctx, mem, i: i32, ptr: i32, len: i32| -> i32, errors: true, io: None, {
         Ok(match usize::try_from(i).ok().and_then(|i| nth_string(&ctx.args, i)) {
             Some(arg) => write_if_fits(mem, arg, ptr, len),
             None => INVALID_ARGUMENT,
         })
     });
-    func!("resource_open", |ctx, mem, ptr: i32, len: i32| -> i32 { resource_open(ctx, mem, ptr, len) });
-    func!("resource_read", |ctx, mem, handle: i32, ptr: i32, len: i32| -> i32 {
+    func!("resource_open", |ctx, mem, ptr: i32, len: i32| -> i32, errors: true, io: None,
+        trace: (url = tracing::field::debug(super::guest_str(ptr, len))),
+        { resource_open(ctx, mem, ptr, len) });
+    func!("resource_read", |ctx, mem, handle: i32, ptr: i32, len: i32| -> i32,
+        errors: true, io: handle_io(ctx, true, handle), {
         let Some(&fd) = ctx.urls.handles.get(&handle) else { return Ok(INVALID_ARGUMENT) };
         match code(super::read(ctx, mem, fd, ptr, len))? {
             0 if len > 0 => Ok(END_OF_FILE),
             n => Ok(n),
         }
     });
-    func!("resource_write", |ctx, mem, handle: i32, ptr: i32, len: i32| -> i32 {
+    func!("resource_write", |ctx, mem, handle: i32, ptr: i32, len: i32| -> i32,
+        errors: true, io: handle_io(ctx, false, handle), {
         let Some(&fd) = ctx.urls.handles.get(&handle) else { return Ok(INVALID_ARGUMENT) };
         code(super::write(ctx, mem, fd, ptr, len))
     });
-    func!("resource_close", |ctx, _mem, handle: i32| -> () {
+    func!("resource_close", |ctx, _mem, handle: i32| -> (), errors: false, io: None, {
         // No result to report a bad handle in (the spec calls it fatal): nothing happens.
         let Some(fd) = ctx.urls.handles.remove(&handle) else { return Ok(()) };
         // A handle to a standard stream (io_get_*) is forgotten; the stream stays.
@@ -129,16 +141,16 @@ pub(crate) fn add_to_linker<T: 'static>(
         }
         Ok(())
     });
-    func!("resource_flush", |ctx, _mem, handle: i32| -> i32 {
+    func!("resource_flush", |ctx, _mem, handle: i32| -> i32, errors: true, io: None, {
         let Some(&fd) = ctx.urls.handles.get(&handle) else { return Ok(INVALID_ARGUMENT) };
         code(super::flush(ctx, fd).map(|()| 0))
     });
-    func!("time_now", |ctx, _mem| -> i64 { Ok(ctx.wall_clock.now().as_secs() as i64) });
-    func!("io_get_stdin", |ctx, _mem| -> i32 { Ok(new_handle(ctx, 0)) });
-    func!("io_get_stdout", |ctx, _mem| -> i32 { Ok(new_handle(ctx, 1)) });
-    func!("io_get_stderr", |ctx, _mem| -> i32 { Ok(new_handle(ctx, 2)) });
-    func!("random_i32", |ctx, _mem| -> i32 { Ok(ctx.random.next_u32() as i32) });
-    func!("random_i64", |ctx, _mem| -> i64 { Ok(ctx.random.next_u64() as i64) });
+    func!("time_now", |ctx, _mem| -> i64, errors: false, io: None, { Ok(ctx.wall_clock.now().as_secs() as i64) });
+    func!("io_get_stdin", |ctx, _mem| -> i32, errors: false, io: None, { Ok(new_handle(ctx, 0)) });
+    func!("io_get_stdout", |ctx, _mem| -> i32, errors: false, io: None, { Ok(new_handle(ctx, 1)) });
+    func!("io_get_stderr", |ctx, _mem| -> i32, errors: false, io: None, { Ok(new_handle(ctx, 2)) });
+    func!("random_i32", |ctx, _mem| -> i32, errors: false, io: None, { Ok(ctx.random.next_u32() as i32) });
+    func!("random_i64", |ctx, _mem| -> i64, errors: false, io: None, { Ok(ctx.random.next_u64() as i64) });
     Ok(())
 }
 

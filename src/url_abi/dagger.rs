@@ -6,7 +6,8 @@
 //! open(url_ptr, url_len) -> fd   -1: the URL is not scheme://..., or not in memory or
 //!                                    not UTF-8; -2: what it names cannot be opened
 //!                                    (a missing file, an escape from the preopens, a
-//!                                    refused connection); -3: an unknown scheme.
+//!                                    connection refused or failing TLS); -3: an
+//!                                    unknown scheme.
 //!                                A URL the policy forbids ends the run.
 //! close(fd) -> 0 | -1            -1: fd is not open
 //! read(fd, ptr, len) -> n | -1   n = 0 at end of file; -1: fd is not open for
@@ -16,12 +17,11 @@
 //! flush(fd) -> 0 | -1            -1: fd is not open
 //! ```
 
-use wasmtime::{Caller, Linker};
+use wasmtime::Linker;
 
 use super::OpenError;
 use crate::ctx::WasiCtx;
 use crate::error::Error;
-use crate::linker::with_memory;
 
 /// Dagger's function names (what tells an `env` import as Dagger's).
 pub const FUNCTIONS: &[&str] = &["open", "close", "read", "write", "flush"];
@@ -35,21 +35,18 @@ pub(crate) fn add_to_linker<T: 'static>(
     module: &str,
     get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> wasmtime::Result<()> {
-    linker.func_wrap(module, "open", move |mut caller: Caller<'_, T>, ptr: i32, len: i32| {
-        with_memory(&mut caller, &None, get_ctx, |mem, ctx| open(ctx, &super::guest_url(mem, ptr, len)))
-    })?;
-    linker.func_wrap(module, "close", move |mut caller: Caller<'_, T>, fd: i32| {
-        with_memory(&mut caller, &None, get_ctx, |_, ctx| status(super::close(ctx, fd as u32).map(|()| 0)))
-    })?;
-    linker.func_wrap(module, "read", move |mut caller: Caller<'_, T>, fd: i32, ptr: i32, len: i32| {
-        with_memory(&mut caller, &None, get_ctx, |mem, ctx| status(super::read(ctx, mem, fd as u32, ptr, len)))
-    })?;
-    linker.func_wrap(module, "write", move |mut caller: Caller<'_, T>, fd: i32, ptr: i32, len: i32| {
-        with_memory(&mut caller, &None, get_ctx, |mem, ctx| status(super::write(ctx, mem, fd as u32, ptr, len)))
-    })?;
-    linker.func_wrap(module, "flush", move |mut caller: Caller<'_, T>, fd: i32| {
-        with_memory(&mut caller, &None, get_ctx, |_, ctx| status(super::flush(ctx, fd as u32).map(|()| 0)))
-    })?;
+    let fd_io = |read: bool, fd: i32| Some((read, fd as u32));
+    super::url_func!(linker, module, get_ctx, "dagger", "open", |ctx, mem, ptr: i32, len: i32| -> i32,
+        errors: true, io: None, trace: (url = tracing::field::debug(super::guest_str(ptr, len))),
+        { open(ctx, &super::guest_url(mem, ptr, len)) });
+    super::url_func!(linker, module, get_ctx, "dagger", "close", |ctx, _mem, fd: i32| -> i32,
+        errors: true, io: None, { status(super::close(ctx, fd as u32).map(|()| 0)) });
+    super::url_func!(linker, module, get_ctx, "dagger", "read", |ctx, mem, fd: i32, ptr: i32, len: i32| -> i32,
+        errors: true, io: fd_io(true, fd), { status(super::read(ctx, mem, fd as u32, ptr, len)) });
+    super::url_func!(linker, module, get_ctx, "dagger", "write", |ctx, mem, fd: i32, ptr: i32, len: i32| -> i32,
+        errors: true, io: fd_io(false, fd), { status(super::write(ctx, mem, fd as u32, ptr, len)) });
+    super::url_func!(linker, module, get_ctx, "dagger", "flush", |ctx, _mem, fd: i32| -> i32,
+        errors: true, io: None, { status(super::flush(ctx, fd as u32).map(|()| 0)) });
     Ok(())
 }
 

@@ -24,22 +24,79 @@
 //! http://host[:port]/...         a TCP connection to host:port (80 by default): the
 //!                                guest writes a raw HTTP/1.1 request, reads the raw
 //!                                response (flush has nothing left to send)
+//! https://host[:port]/...        the same over TLS (443 by default), the server's
+//!                                certificate checked for host against the system's
+//!                                trust store (`tls.rs`); flush sends what is written
 //! random:// zero:// null://      CommonWA only: random bytes, zero bytes, a sink that
 //!                                reads as end of file
 //! ```
 //!
 //! Every URL of a scheme capwasi serves is checked against the context's
 //! [`UrlPolicy`] before anything is opened; a forbidden one ends the run with
-//! [`ForbiddenUrl`]. `https://`
-//! is refused as an unknown scheme: it would need a TLS client (rustls), which
-//! capwasi does not carry.
+//! [`ForbiddenUrl`], before any connection is made. A connection that cannot
+//! be made (refused, no such host, a TLS handshake or certificate that
+//! fails) is the same error for `http://` and `https://`. With a run timeout,
+//! connecting, the TLS handshake and every read and write end at the
+//! deadline (the host name's lookup is not bounded).
+//!
+//! Each call is traced and counted as a preview1 call is: `--trace` shows
+//! `==> dagger::open(url="https://...")` / `<== dagger::open: 3`, `--stats`
+//! counts it under that name ([`crate::stats::URL_FUNCTIONS`]).
+
+/// Defines function `$name` of `$abi` under import module `$module`: the
+/// closure `|$ctx, $mem, args| $body` over the context and guest memory, run
+/// by [`host_call`] with `errors` (whether a result below 0 is an error),
+/// `io` (whether it reads and its descriptor, for the bytes a count moves)
+/// and the fields of its `==>` trace line (all its arguments without
+/// `trace:`).
+macro_rules! url_func {
+    ($linker:ident, $module:ident, $get_ctx:ident, $abi:literal, $name:literal,
+     |$ctx:ident, $mem:ident $(, $arg:ident : $ty:ty)*| -> $ret:ty,
+     errors: $errors:expr, io: $io:expr, $body:block) => {
+        url_func!($linker, $module, $get_ctx, $abi, $name, |$ctx, $mem $(, $arg: $ty)*| -> $ret,
+                  errors: $errors, io: $io, trace: ($($arg = $arg),*), $body)
+    };
+    ($linker:ident, $module:ident, $get_ctx:ident, $abi:literal, $name:literal,
+     |$ctx:ident, $mem:ident $(, $arg:ident : $ty:ty)*| -> $ret:ty,
+     errors: $errors:expr, io: $io:expr, trace: ($($field:ident = $value:expr),*), $body:block) => {
+        $linker.func_wrap(
+            $module,
+            $name,
+            move |mut caller: wasmtime::Caller<'_, T>, $($arg: $ty),*| -> wasmtime::Result<$ret> {
+                crate::linker::with_memory(&mut caller, &None, $get_ctx, |$mem, $ctx| {
+                    const FUNCTION: &str = concat!($abi, "::", $name);
+                    let io: Option<(bool, u32)> = $io;
+                    let args = || super::trace_args!($($field = $value),*);
+                    let row = const { crate::stats::index(FUNCTION) };
+                    super::host_call($ctx, $mem, (FUNCTION, row), $errors, io, args, |$ctx, $mem| $body)
+                })
+            },
+        )?;
+    };
+}
+pub(crate) use url_func;
+
+/// The event of a call's `==>` trace line: its fields, if it has any.
+macro_rules! trace_args {
+    () => {
+        ()
+    };
+    ($($field:ident = $value:expr),+) => {
+        tracing::event!(tracing::Level::TRACE, $($field = $value),+)
+    };
+}
+pub(crate) use trace_args;
 
 pub mod cwa;
 pub mod dagger;
 pub mod policy;
+mod tls;
 
 use std::collections::HashMap;
 use std::io::IoSlice;
+use std::net::{TcpStream, ToSocketAddrs};
+
+use std::time::Instant;
 
 use wasmtime::Linker;
 use wiggle::{GuestMemory, GuestPtr};
@@ -48,6 +105,7 @@ use crate::bindings::types::Fdflags;
 use crate::ctx::WasiCtx;
 use crate::error::{Errno, Error};
 use crate::fs::{Access, OpenSpec, Opened, open_at};
+use crate::limits::Deadline;
 use crate::stdio::{InputSource, InputStream, OutputSink, OutputStream};
 use crate::table::{Descriptor, Untyped};
 pub use policy::{FORBIDDEN_EXIT_STATUS, ForbiddenUrl, OlinPolicy, UrlPolicy, parse_olin};
@@ -112,6 +170,79 @@ pub fn add_to_linker<T: 'static>(
     Ok(())
 }
 
+/// What a Dagger or CommonWA call returns, as `--trace` and `--stats` see it.
+pub(crate) trait CallResult: Copy {
+    /// The result as a number; None for a call that returns nothing.
+    fn number(self) -> Option<i64>;
+}
+
+impl CallResult for i32 {
+    fn number(self) -> Option<i64> {
+        Some(self.into())
+    }
+}
+
+impl CallResult for i64 {
+    fn number(self) -> Option<i64> {
+        Some(self)
+    }
+}
+
+impl CallResult for () {
+    fn number(self) -> Option<i64> {
+        None
+    }
+}
+
+/// Runs one Dagger or CommonWA call, `function` (its name and its row in
+/// [`crate::stats`]), as preview1's calls run: inside a trace span, with its
+/// arguments (the `args` event) and its result traced, and when stats are
+/// on, counted: an error when `errors` and the result is below 0; with `io`
+/// (whether it reads, and its descriptor), the bytes a positive result moved.
+pub(crate) fn host_call<R: CallResult>(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    (function, row): (&'static str, usize),
+    errors: bool,
+    io: Option<(bool, u32)>,
+    args: impl FnOnce(),
+    call: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> wasmtime::Result<R>,
+) -> wasmtime::Result<R> {
+    let _span = tracing::span!(tracing::Level::TRACE, "url abi", function).entered();
+    args();
+    let started = ctx.stats.is_some().then(Instant::now);
+    let result = call(ctx, mem);
+    let number = result.as_ref().ok().and_then(|value| value.number());
+    match (&result, number) {
+        (Ok(_), Some(n)) => tracing::event!(tracing::Level::TRACE, result = n),
+        (Ok(_), None) => tracing::event!(tracing::Level::TRACE, result = tracing::field::debug(())),
+        (Err(e), _) => tracing::event!(tracing::Level::TRACE, result = tracing::field::display(e)),
+    }
+    if let Some(started) = started {
+        ctx.record_call(row, started, errors && number.is_some_and(|n| n < 0));
+        if let (Some((read, fd)), Some(n)) = (io, number.filter(|&n| n > 0)) {
+            count_bytes(ctx, fd, read, n as u64);
+        }
+    }
+    result
+}
+
+/// Counts `n` bytes read (or written) through `fd`: as the table's kind of
+/// descriptor, but an `https://` connection (a discarding stream in the
+/// table) as a socket.
+fn count_bytes(ctx: &mut WasiCtx, fd: u32, read: bool, n: u64) {
+    match (ctx.urls.special.get(&fd), &mut ctx.stats) {
+        (Some(Special::Tls(_)), Some(stats)) => stats.add_bytes(crate::stats::DescriptorKind::Socket, read, n),
+        _ => ctx.record_bytes(fd, read, n),
+    }
+}
+
+/// A string argument (`ptr`, `len`) as the trace shows one: `--trace` prints
+/// the string it points at.
+pub(crate) fn guest_str(ptr: i32, len: i32) -> impl std::fmt::Debug {
+    GuestPtr::<str>::new((ptr as u32, len as u32))
+}
+
 /// The URL state of a context: its policy, CommonWA's handles and the
 /// descriptors whose reads and writes the host handles itself.
 #[derive(Default)]
@@ -132,8 +263,12 @@ impl UrlState {
 }
 
 enum Special {
-    Log { prefix: String },
+    Log {
+        prefix: String,
+    },
     Null,
+    /// An `https://` connection; its reads and writes go through TLS.
+    Tls(Box<tls::TlsStream>),
 }
 
 /// Why a URL did not open.
@@ -168,7 +303,7 @@ pub(crate) fn open(ctx: &mut WasiCtx, url: &str, extra: bool) -> Result<u32, Ope
         return Err(OpenError::BadUrl);
     }
     let scheme = scheme.to_ascii_lowercase();
-    let known = ["stdin", "stdout", "stderr", "file", "log", "http"].contains(&scheme.as_str())
+    let known = ["stdin", "stdout", "stderr", "file", "log", "http", "https"].contains(&scheme.as_str())
         || (extra && ["random", "zero", "null"].contains(&scheme.as_str()));
     if !known {
         return Err(OpenError::UnknownScheme);
@@ -190,10 +325,19 @@ pub(crate) fn open(ctx: &mut WasiCtx, url: &str, extra: bool) -> Result<u32, Ope
         }
         "http" => {
             ctx.table.check_room().map_err(OpenError::Failed)?;
-            let stream = connect(rest).map_err(|e| OpenError::Failed(e.into()))?;
+            let (stream, _) = connect(rest, 80, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
             let socket = crate::net::Socket::new(crate::net::SocketKind::TcpStream(stream))
                 .map_err(|e| OpenError::Failed(e.into()))?;
             push(ctx, Descriptor::Socket(socket))
+        }
+        "https" => {
+            ctx.table.check_room().map_err(OpenError::Failed)?;
+            let (stream, host) = connect(rest, 443, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
+            let tls = tls::connect(&host, stream, ctx.deadline.as_ref()).map_err(|e| OpenError::Failed(e.into()))?;
+            // The table holds a discarding stream for its number, as for log://.
+            let fd = push(ctx, Descriptor::Output(OutputStream::from(OutputSink::Sink)))?;
+            ctx.urls.special.insert(fd, Special::Tls(Box::new(tls)));
+            Ok(fd)
         }
         "random" if extra => {
             let rng = <cap_rand::rngs::StdRng as cap_rand::SeedableRng>::from_rng(&mut ctx.random);
@@ -240,20 +384,49 @@ fn open_file(ctx: &mut WasiCtx, rest: &str) -> Result<u32, OpenError> {
     ctx.table.push(desc).map_err(OpenError::Failed)
 }
 
-/// Connects to `host[:port]` (port 80 by default), the authority of an
-/// `http://` URL's `rest`.
-fn connect(rest: &str) -> std::io::Result<std::net::TcpStream> {
+/// Connects to the authority (`host[:port]`, `default_port` without one) of
+/// a network URL's `rest`, giving up at the run's `deadline`: the stream and
+/// the host (an IPv6 address without its brackets).
+fn connect(rest: &str, default_port: u16, deadline: Option<&Deadline>) -> std::io::Result<(TcpStream, String)> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority.rsplit('@').next().unwrap_or_default();
-    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "no host in the URL");
-    if authority.is_empty() {
-        return Err(bad());
-    }
-    let has_port = match authority.rfind(':') {
-        Some(colon) => !authority[colon..].contains(']'),
-        None => false,
+    let bad = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{why} in the URL"));
+    // The port follows the last colon that is not inside an IPv6 address's brackets.
+    let (host, port) = match authority.rfind(':').filter(|&colon| !authority[colon..].contains(']')) {
+        Some(colon) => {
+            let port = authority[colon + 1..].parse::<u16>().map_err(|_| bad("a bad port"))?;
+            (&authority[..colon], port)
+        }
+        None => (authority, default_port),
     };
-    if has_port { std::net::TcpStream::connect(authority) } else { std::net::TcpStream::connect((authority, 80)) }
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    if host.is_empty() {
+        return Err(bad("no host"));
+    }
+    let stream = match deadline {
+        None => TcpStream::connect((host, port))?,
+        Some(deadline) => connect_within((host, port), deadline)?,
+    };
+    Ok((stream, host.to_string()))
+}
+
+/// Connects to the first of `addr`'s addresses that answers before
+/// `deadline` ([`Deadline::error`] when it passes; the name lookup itself
+/// is not bounded). Without a deadline, `TcpStream::connect` tries them
+/// the same way, for as long as the system lets each attempt last.
+fn connect_within(addr: (&str, u16), deadline: &Deadline) -> std::io::Result<TcpStream> {
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "the host has no address");
+    for addr in addr.to_socket_addrs()? {
+        if deadline.expired() {
+            return Err(deadline.error());
+        }
+        match TcpStream::connect_timeout(&addr, deadline.remaining()) {
+            Ok(stream) => return Ok(stream),
+            Err(_) if deadline.expired() => return Err(deadline.error()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// The value of `key` in a URL's query (`...?key=value&...`), with `+` and
@@ -284,23 +457,28 @@ fn query_value(rest: &str, key: &str) -> Option<String> {
 
 /// Reads into `len` bytes at `ptr` from descriptor `fd`: the count, 0 at end of file.
 pub(crate) fn read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, ptr: i32, len: i32) -> Result<usize, Error> {
-    if let Some(special) = ctx.urls.special.get(&fd) {
-        return match special {
-            Special::Null => Ok(0),
-            Special::Log { .. } => Err(Errno::Badf.into()),
-        };
+    match ctx.urls.special.get(&fd) {
+        Some(Special::Null) => return Ok(0),
+        Some(Special::Log { .. }) => return Err(Errno::Badf.into()),
+        Some(Special::Tls(_)) | None => {}
     }
     ctx.table.get(fd)?;
     let bytes = mem.as_slice_mut(GuestPtr::<[u8]>::new((ptr as u32, len as u32)))?;
     let bytes = bytes.ok_or_else(crate::linker::shared_memory)?;
     let len = bytes.len().min(crate::host::io::MAX_RW);
-    crate::host::io::read_fd(ctx, fd, &mut bytes[..len])
+    match ctx.urls.special.get_mut(&fd) {
+        Some(Special::Tls(tls)) => Ok(tls.read(&mut bytes[..len])?),
+        _ => crate::host::io::read_fd(ctx, fd, &mut bytes[..len]),
+    }
 }
 
 /// Writes the `len` bytes at `ptr` to descriptor `fd`: the count written.
 pub(crate) fn write(ctx: &mut WasiCtx, mem: &GuestMemory<'_>, fd: u32, ptr: i32, len: i32) -> Result<usize, Error> {
     let bytes = guest_bytes(mem, ptr, len)?;
     let bytes = &bytes[..bytes.len().min(crate::host::io::MAX_RW)];
+    if let Some(Special::Tls(tls)) = ctx.urls.special.get_mut(&fd) {
+        return Ok(tls.write(bytes)?);
+    }
     match ctx.urls.special.get(&fd) {
         Some(Special::Null) => Ok(bytes.len()),
         Some(Special::Log { prefix }) => {
@@ -308,7 +486,7 @@ pub(crate) fn write(ctx: &mut WasiCtx, mem: &GuestMemory<'_>, fd: u32, ptr: i32,
             write_all_stderr(ctx, &line)?;
             Ok(bytes.len())
         }
-        None => crate::host::io::write_fd(ctx, fd, &[IoSlice::new(bytes)]),
+        Some(Special::Tls(_)) | None => crate::host::io::write_fd(ctx, fd, &[IoSlice::new(bytes)]),
     }
 }
 
@@ -341,10 +519,14 @@ pub(crate) fn write_all_stderr(ctx: &mut WasiCtx, mut bytes: &[u8]) -> Result<()
     Ok(())
 }
 
-/// Flushes descriptor `fd`: everything written has already gone to the host,
-/// so this checks that `fd` is open.
+/// Flushes descriptor `fd`: sends what an `https://` connection holds;
+/// everything else written has already gone to the host, so this checks that
+/// `fd` is open.
 pub(crate) fn flush(ctx: &mut WasiCtx, fd: u32) -> Result<(), Error> {
-    ctx.table.get(fd).map(|_| ())
+    match ctx.urls.special.get_mut(&fd) {
+        Some(Special::Tls(tls)) => Ok(tls.flush()?),
+        _ => ctx.table.get(fd).map(|_| ()),
+    }
 }
 
 /// Closes descriptor `fd`.

@@ -25,6 +25,13 @@
 //! ram-page-limit 128      ## 64 KiB wasm pages: the memory limit
 //! gas-limit 1048576       ## instructions: the fuel limit
 //! ```
+//!
+//! A file in Olin's format means what it means to Olin (its `policy` package
+//! and `abi/cwa/resource.go`, github.com/Xe/olin): a limit it omits is
+//! Olin's default ([`OLIN_RAM_PAGE_LIMIT`] pages, [`OLIN_GAS_LIMIT`] units of
+//! fuel), and every URL no `allow` pattern matches is forbidden, so a file
+//! with no `allow` list forbids every URL ([`parse_olin`] then adds the
+//! disallow pattern `.*`).
 
 use regex::Regex;
 
@@ -95,30 +102,53 @@ impl std::error::Error for ForbiddenUrl {}
 /// `EX_NOPERM` ("permission denied"), used by no other outcome.
 pub const FORBIDDEN_EXIT_STATUS: i32 = 77;
 
-/// An Olin policy file: its URL patterns and its limits.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Olin's `ram-page-limit` for a policy file without one: 128 pages of 64
+/// KiB, 8 MiB (`policy.Parse`'s default).
+pub const OLIN_RAM_PAGE_LIMIT: u64 = 128;
+
+/// Olin's `gas-limit` for a policy file without one: 32 Mi instructions
+/// (`policy.Parse`'s default, 32*1024*1024), capwasi's fuel.
+pub const OLIN_GAS_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// An Olin policy file: its URL patterns and its limits, as Olin reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OlinPolicy {
     /// `allow ( ... )` patterns, in order.
     pub allow: Vec<String>,
-    /// `disallow ( ... )` patterns, in order.
+    /// `disallow ( ... )` patterns, in order, then `.*` when the file has no
+    /// `allow` pattern (Olin forbids every URL no allow pattern matches).
     pub disallow: Vec<String>,
-    /// `ram-page-limit N`: at most N 64 KiB pages of linear memory.
-    pub ram_page_limit: Option<u64>,
-    /// `gas-limit N`: at most N units of fuel (wasm instructions).
-    pub gas_limit: Option<u64>,
+    /// `ram-page-limit N`: at most N 64 KiB pages of linear memory
+    /// ([`OLIN_RAM_PAGE_LIMIT`] if the file omits it).
+    pub ram_page_limit: u64,
+    /// `gas-limit N`: at most N units of fuel, wasm instructions
+    /// ([`OLIN_GAS_LIMIT`] if the file omits it).
+    pub gas_limit: u64,
+}
+
+impl Default for OlinPolicy {
+    /// An empty file: Olin's limits, and no URL allowed.
+    fn default() -> Self {
+        OlinPolicy {
+            allow: Vec::new(),
+            disallow: vec![".*".to_string()],
+            ram_page_limit: OLIN_RAM_PAGE_LIMIT,
+            gas_limit: OLIN_GAS_LIMIT,
+        }
+    }
 }
 
 impl OlinPolicy {
     /// The bytes `ram-page-limit` allows.
-    pub fn max_memory(&self) -> Option<u64> {
-        self.ram_page_limit.map(|pages| pages.saturating_mul(65536))
+    pub fn max_memory(&self) -> u64 {
+        self.ram_page_limit.saturating_mul(65536)
     }
 }
 
 /// Parses Olin's policy format; an error names the line (1-based) and what
 /// is wrong with it.
 pub fn parse_olin(text: &str) -> Result<OlinPolicy, String> {
-    let mut policy = OlinPolicy::default();
+    let mut policy = OlinPolicy { disallow: Vec::new(), ..OlinPolicy::default() };
     let mut list: Option<(&str, usize)> = None;
     for (index, raw) in text.lines().enumerate() {
         let line_no = index + 1;
@@ -148,9 +178,9 @@ pub fn parse_olin(text: &str) -> Result<OlinPolicy, String> {
                     .parse()
                     .map_err(|_| format!("line {line_no}: {key} takes a whole number, not {number:?}"))?;
                 if key == "ram-page-limit" {
-                    policy.ram_page_limit = Some(n);
+                    policy.ram_page_limit = n;
                 } else {
-                    policy.gas_limit = Some(n);
+                    policy.gas_limit = n;
                 }
             }
             _ => {
@@ -163,6 +193,10 @@ pub fn parse_olin(text: &str) -> Result<OlinPolicy, String> {
     }
     if let Some((key, line_no)) = list {
         return Err(format!("line {line_no}: the {key} ( list is never closed with )"));
+    }
+    if policy.allow.is_empty() {
+        // Olin allows only what an allow pattern matches: with none, nothing.
+        policy.disallow.push(".*".to_string());
     }
     UrlPolicy::new(&policy.allow, &policy.disallow)?;
     Ok(policy)
@@ -205,8 +239,20 @@ mod tests {
         let policy = parse_olin(text).unwrap();
         assert_eq!(policy.allow, ["https://tulpa.dev", "random://"]);
         assert_eq!(policy.disallow, ["file://", ".*"]);
-        assert_eq!((policy.ram_page_limit, policy.gas_limit), (Some(128), Some(1048576)));
-        assert_eq!(policy.max_memory(), Some(128 * 65536));
+        assert_eq!((policy.ram_page_limit, policy.gas_limit), (128, 1048576));
+        assert_eq!(policy.max_memory(), 128 * 65536);
+    }
+
+    #[test]
+    fn olin_policy_files_without_limits_or_allow_lists_get_olins_defaults() {
+        let policy = parse_olin("disallow (\n  ^file://\n)\n").unwrap();
+        assert_eq!((policy.ram_page_limit, policy.gas_limit), (128, 33554432));
+        assert_eq!(policy.disallow, ["^file://", ".*"], "no allow list: Olin forbids every URL");
+        let urls = UrlPolicy::new(&policy.allow, &policy.disallow).unwrap();
+        assert!(!urls.allows("log://?prefix=a") && !urls.allows("stdout://"));
+        let policy = parse_olin("allow (\n  ^log://\n)\nram-page-limit 4\n").unwrap();
+        assert_eq!((policy.ram_page_limit, policy.gas_limit, policy.disallow.len()), (4, 33554432, 0));
+        assert_eq!(parse_olin("## only a comment\n").unwrap(), OlinPolicy::default());
     }
 
     #[test]

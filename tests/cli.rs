@@ -522,3 +522,14 @@ fn serve_file_is_optional_in_help_man_page_completions_and_parsing_alike() {
          --routes FILE.toml or [[route]] tables in the --policy file\n"
     );
 }
+
+#[test]
+fn serve_help_does_not_offer_the_run_flags_serve_refuses() {
+    let help = stdout(&capwasi(&["serve", "--help"]));
+    for flag in ["--invoke", "--tcplisten", "--print-policy"] {
+        assert!(!help.lines().any(|line| line.trim_start().starts_with(flag)), "serve --help offers {flag}:\n{help}");
+        let out = capwasi(&["serve", flag, "x", "hello.wasm"]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+    }
+    assert!(stdout(&capwasi(&["run", "--help"])).contains("--invoke"), "run still offers --invoke");
+}

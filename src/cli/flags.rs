@@ -430,6 +430,10 @@ pub fn command() -> clap::Command {
                 )
             })
             .mut_arg("args", |a| a)
+            // run's flags that serve refuses (config.rs says so): parsed, not offered.
+            .mut_arg("invoke", |a| a.hide(true))
+            .mut_arg("tcplisten", |a| a.hide(true))
+            .mut_arg("print_policy", |a| a.hide(true))
     })
 }
 

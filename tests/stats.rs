@@ -163,6 +163,25 @@ fn stats_table_goes_to_stderr_after_the_run_with_fuel_and_memory() {
     assert_eq!(row("fd_readdir"), None, "functions never called are left out");
 }
 
+/// Calls fd_fdstat_set_rights, whose name (20 characters) is longer than
+/// the table's usual name column.
+const LONG_NAME: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_rights" (func $rights (param i32 i64 i64) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (drop (call $rights (i32.const 1) (i64.const 0) (i64.const 0)))))"#;
+
+#[test]
+fn stats_table_columns_stay_aligned_for_long_function_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = output(&mut capwasi(&["run", "--stats", &wat(&dir, "long", LONG_NAME)]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stderr(&out);
+    let header = table.lines().position(|l| l.trim_start().starts_with("calls ")).unwrap();
+    let lines: Vec<&str> = table.lines().skip(header).collect();
+    assert!(lines[1].trim_start().starts_with("fd_fdstat_set_rights "), "{table}");
+    assert!(lines.iter().all(|l| l.len() == lines[0].len()), "columns not aligned:\n{table}");
+}
+
 #[test]
 fn stats_count_socket_bytes_through_sock_and_fd_calls() {
     let dir = tempfile::tempdir().unwrap();

@@ -48,15 +48,20 @@ impl Report {
             row("fuel", format!("{used} of {budget}"));
         }
         row("peak memory", format!("{} bytes", self.wasi.peak_memory()));
-        let _ = writeln!(out, "  {:<20} {:>14} {:>14}", "bytes", "read", "written");
+        // The name column fits the longest name called (`fd_fdstat_set_rights`,
+        // `cwa::runtime_spec_major`), so that the columns stay aligned.
+        let calls: Vec<_> = self.wasi.calls().collect();
+        let width = calls.iter().map(|(name, _)| name.len()).max().unwrap_or(0).max(18);
+        let heading = width + 2;
+        let _ = writeln!(out, "  {:<heading$} {:>14} {:>14}", "bytes", "read", "written");
         for kind in DescriptorKind::ALL {
             let bytes = self.wasi.bytes(kind);
-            let _ = writeln!(out, "    {:<18} {:>14} {:>14}", kind.name(), bytes.read, bytes.written);
+            let _ = writeln!(out, "    {:<width$} {:>14} {:>14}", kind.name(), bytes.read, bytes.written);
         }
-        let _ = writeln!(out, "  {:<20} {:>14} {:>14} {:>14}", "calls", "count", "errors", "host ms");
-        for (name, calls) in self.wasi.calls() {
+        let _ = writeln!(out, "  {:<heading$} {:>14} {:>14} {:>14}", "calls", "count", "errors", "host ms");
+        for (name, calls) in calls {
             let host = format!("{:.3}", calls.host_time.as_secs_f64() * 1e3);
-            let _ = writeln!(out, "    {name:<18} {:>14} {:>14} {host:>14}", calls.count, calls.errors);
+            let _ = writeln!(out, "    {name:<width$} {:>14} {:>14} {host:>14}", calls.count, calls.errors);
         }
         out
     }

@@ -360,6 +360,30 @@ fn isolation_between_requests_without_the_pooling_allocator() {
     no_secret_survives(&["--no-pooling"]);
 }
 
+/// A route's preopened directory is opened once and each request's guest
+/// gets a duplicate of it: every guest lists the whole directory, however
+/// many listed it before or at the same time, and read-only stays read-only.
+#[test]
+fn each_request_lists_the_whole_preopened_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::write(dir.path().join(name), name).unwrap();
+    }
+    let mapping = format!("{}::/data::ro", dir.path().display());
+    let server = Server::start(&["--dir", &mapping, "--max-instances", "2", &wasm("serve-tests/cgi_listing")]);
+    let server = &server;
+    std::thread::scope(|scope| {
+        let clients: Vec<_> =
+            (0..4).map(|_| scope.spawn(move || (0..5).map(|_| server.get("/").body).collect::<Vec<_>>())).collect();
+        for client in clients {
+            for body in client.join().unwrap() {
+                assert_eq!(body, "a b c\ncreate: errno 76\n");
+            }
+        }
+    });
+    assert!(!dir.path().join("new").exists());
+}
+
 #[test]
 fn a_routes_file_gives_each_route_its_module_env_and_limits() {
     let dir = tempfile::tempdir().unwrap();

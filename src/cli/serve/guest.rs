@@ -16,11 +16,18 @@ use super::super::model::{RunConfig, preopen_error};
 use super::super::run::{self, Outcome};
 
 /// A route ready to serve: its configuration, its module compiled once and
-/// linked once.
+/// linked once, its preopened directories opened once.
 pub struct Prepared {
     pub run: RunConfig,
     pub module: Module,
     pub pre: InstancePre<Host>,
+    /// `run.preopens`' directories, in order. A request's guest gets a
+    /// duplicate of each (`dup`): the same directory, found without resolving
+    /// its path again. A duplicate shares the open file description, which is
+    /// safe here: preopens are opened `O_PATH` (no offset or status flags a
+    /// guest could change for the next request; listing a directory opens
+    /// a descriptor of its own).
+    pub dirs: Vec<cap_std::fs::Dir>,
 }
 
 /// A chunk of the guest's stdout, or why the output was cut off.
@@ -87,11 +94,14 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     for (key, value) in job.env {
         builder.env(key, value);
     }
-    for preopen in &route.run.preopens {
-        if let Err(e) = builder.preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms) {
-            let _ = done.send(host_error(preopen_error(preopen, &e)));
-            return;
-        }
+    for (preopen, dir) in route.run.preopens.iter().zip(&route.dirs) {
+        match dir.try_clone() {
+            Ok(dir) => builder.preopened_dir(dir, &preopen.guest, preopen.perms),
+            Err(e) => {
+                let _ = done.send(host_error(preopen_error(preopen, &e)));
+                return;
+            }
+        };
     }
     if let (Some(dir), Some(guest)) = (&scratch_dir, &job.scratch)
         && let Err(e) = builder.preopened_dir_path(dir.path(), guest, DirPerms::ReadWrite)
@@ -109,7 +119,8 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     wasi.bind_module(&route.module);
     let mut store = Store::new(engine, Host { wasi });
     let limits = &route.run.limits;
-    let result = limits.start(&mut store, host::wasi).and_then(|watchdog| {
+    // The server ticks the engine's epoch for every request's timeout (mod.rs `tick`).
+    let result = limits.start_ticked(&mut store, host::wasi).and_then(|watchdog| {
         // The engine counts fuel or checks epochs when any route has a budget or
         // a timeout; a route without one must not be stopped by them.
         if counts_fuel && limits.fuel_limit().is_none() {
@@ -139,6 +150,8 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     let fuel = limits.fuel_consumed(&store);
     let peak_memory = store.data().wasi.stats().map(|s| s.peak_memory());
     let _ = done.send(Done { ending, fuel, peak_memory });
+    // The response ends here (its stdout closes), before the store is torn down.
+    store.data_mut().wasi.close_all();
     drop(store);
     drop(scratch_dir);
 }

@@ -55,6 +55,16 @@ impl WasiCtx {
         self.memory_export = module.get_export_index("memory");
     }
 
+    /// Closes every descriptor the guest holds (stdio, sockets, preopens and
+    /// what it opened itself); later calls on them fail with EBADF. For a
+    /// host that is done with the guest but keeps its store a while longer:
+    /// the writers given as its stdout and stderr are dropped now, so whoever
+    /// reads what they pass on sees the end without waiting for the store to
+    /// be torn down.
+    pub fn close_all(&mut self) {
+        self.table.close_all();
+    }
+
     /// How many descriptors the guest holds open, stdio and preopens included.
     pub fn open_fds(&self) -> u32 {
         self.table.open_count()
@@ -127,6 +137,15 @@ impl StringArray {
     fn push(&mut self, s: &str) {
         self.offsets.push(self.bytes.len() as u32);
         self.bytes.extend_from_slice(s.as_bytes());
+        self.bytes.push(0);
+    }
+
+    /// Pushes `key=value` (an environment variable) without building it first.
+    fn push_pair(&mut self, key: &str, value: &str) {
+        self.offsets.push(self.bytes.len() as u32);
+        self.bytes.extend_from_slice(key.as_bytes());
+        self.bytes.push(b'=');
+        self.bytes.extend_from_slice(value.as_bytes());
         self.bytes.push(0);
     }
 }
@@ -434,6 +453,8 @@ impl WasiCtxBuilder {
             args.push(arg);
         }
         let mut env = StringArray::default();
+        env.offsets.reserve(builder.env.len());
+        env.bytes.reserve(builder.env.iter().map(|(key, value)| key.len() + value.len() + 2).sum());
         for (key, value) in &builder.env {
             if key.is_empty() || key.contains('=') || key.contains('\0') {
                 wasmtime::bail!("environment variable name {key:?} is empty or contains '=' or NUL");
@@ -441,7 +462,7 @@ impl WasiCtxBuilder {
             if value.contains('\0') {
                 wasmtime::bail!("environment variable {key} contains a NUL byte");
             }
-            env.push(&format!("{key}={value}"));
+            env.push_pair(key, value);
         }
         let mut table = FdTable::new(builder.max_fds);
         let too_many = |_| wasmtime::Error::msg("more stdio, sockets and preopens than the descriptor cap");

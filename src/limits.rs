@@ -225,6 +225,38 @@ impl Limits {
         store: &mut wasmtime::Store<T>,
         get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
     ) -> wasmtime::Result<Watchdog> {
+        let watchdog = self.start_ticked(store, get_ctx)?;
+        let Some(deadline) = get_ctx(store.data_mut()).deadline else {
+            return Ok(watchdog);
+        };
+        let engine = store.engine().clone();
+        let (stop, stopped) = mpsc::channel::<()>();
+        std::thread::Builder::new().name("capwasi timeout".into()).spawn(move || {
+            loop {
+                let left = deadline.remaining();
+                if left.is_zero() {
+                    engine.increment_epoch();
+                    return;
+                }
+                if stopped.recv_timeout(left) != Err(mpsc::RecvTimeoutError::Timeout) {
+                    return;
+                }
+            }
+        })?;
+        Ok(Watchdog { _stop: Some(stop), stopper: watchdog.stopper })
+    }
+
+    /// As [`Limits::start`], but without a thread for the timeout: for a
+    /// host running many guests that ticks the engine's epoch itself
+    /// (`Engine::increment_epoch` every few milliseconds, from one thread
+    /// for all its stores). The deadline is checked at each tick, so a guest
+    /// past its timeout is stopped up to a tick late. Blocking I/O under a
+    /// deadline waits up to it exactly, as with [`Limits::start`].
+    pub fn start_ticked<T: 'static>(
+        &self,
+        store: &mut wasmtime::Store<T>,
+        get_ctx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+    ) -> wasmtime::Result<Watchdog> {
         get_ctx(store.data_mut()).limiter = self.limiter();
         store.limiter(move |data| &mut get_ctx(data).limiter);
         if let Some(units) = self.fuel {
@@ -249,26 +281,10 @@ impl Limits {
                 }
             });
         }
-        let Some(limit) = self.timeout else {
-            return Ok(Watchdog { _stop: None, stopper });
-        };
-        let deadline = Deadline { at: Instant::now() + limit, limit };
-        get_ctx(store.data_mut()).deadline = Some(deadline);
-        let engine = store.engine().clone();
-        let (stop, stopped) = mpsc::channel::<()>();
-        std::thread::Builder::new().name("capwasi timeout".into()).spawn(move || {
-            loop {
-                let left = deadline.remaining();
-                if left.is_zero() {
-                    engine.increment_epoch();
-                    return;
-                }
-                if stopped.recv_timeout(left) != Err(mpsc::RecvTimeoutError::Timeout) {
-                    return;
-                }
-            }
-        })?;
-        Ok(Watchdog { _stop: Some(stop), stopper })
+        if let Some(limit) = self.timeout {
+            get_ctx(store.data_mut()).deadline = Some(Deadline { at: Instant::now() + limit, limit });
+        }
+        Ok(Watchdog { _stop: None, stopper })
     }
 
     /// The fuel the guest in `store` has used, when there is a fuel budget.

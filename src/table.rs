@@ -193,6 +193,13 @@ impl FdTable {
         Ok(u32::try_from(index)?)
     }
 
+    /// Closes every descriptor; the cap stays.
+    pub fn close_all(&mut self) {
+        self.slots.clear();
+        self.lowest_free = 0;
+        self.open = 0;
+    }
+
     /// The descriptor at `fd`, or EBADF.
     pub fn get(&self, fd: u32) -> Result<&Descriptor, Error> {
         self.slots.get(fd as usize).ok_or(Errno::Badf)?.get()

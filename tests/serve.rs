@@ -360,6 +360,30 @@ fn isolation_between_requests_without_the_pooling_allocator() {
     no_secret_survives(&["--no-pooling"]);
 }
 
+/// A route's preopened directory is opened once and each request's guest
+/// gets a duplicate of it: every guest lists the whole directory, however
+/// many listed it before or at the same time, and read-only stays read-only.
+#[test]
+fn each_request_lists_the_whole_preopened_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::write(dir.path().join(name), name).unwrap();
+    }
+    let mapping = format!("{}::/data::ro", dir.path().display());
+    let server = Server::start(&["--dir", &mapping, "--max-instances", "2", &wasm("serve-tests/cgi_listing")]);
+    let server = &server;
+    std::thread::scope(|scope| {
+        let clients: Vec<_> =
+            (0..4).map(|_| scope.spawn(move || (0..5).map(|_| server.get("/").body).collect::<Vec<_>>())).collect();
+        for client in clients {
+            for body in client.join().unwrap() {
+                assert_eq!(body, "a b c\ncreate: errno 76\n");
+            }
+        }
+    });
+    assert!(!dir.path().join("new").exists());
+}
+
 #[test]
 fn a_routes_file_gives_each_route_its_module_env_and_limits() {
     let dir = tempfile::tempdir().unwrap();
@@ -529,4 +553,35 @@ fn route_tables_in_the_policy_file_serve_as_a_routes_file_does() {
         common::cli::stderr(&out),
         format!("capwasi: [[route]] in {policy}: the prefix '/slow' is also given by --route\n")
     );
+}
+
+/// A Dagger CGI program: opens `stdout://` and writes its response there.
+const DAGGER_CGI: &str = r#"(module
+  (import "dagger" "open" (func $open (param i32 i32) (result i32)))
+  (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "stdout://")
+  (data (i32.const 16) "Content-Type: text/plain\n\nfrom dagger\n")
+  (func (export "_start") (local $fd i32)
+    (local.set $fd (call $open (i32.const 0) (i32.const 9)))
+    (drop (call $write (local.get $fd) (i32.const 16) (i32.const 38)))))"#;
+
+#[test]
+fn the_policy_files_url_lists_hold_for_every_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("dagger.wat");
+    std::fs::write(&module, DAGGER_CGI).unwrap();
+    let module = module.to_str().unwrap();
+    let allowed = dir.path().join("allowed.toml");
+    std::fs::write(&allowed, "[urls]\nallow = ['^stdout://$']\n").unwrap();
+    let server = Server::start(&["--policy", allowed.to_str().unwrap(), module]);
+    let reply = server.get("/");
+    assert_eq!((reply.status, reply.body.as_str()), (200, "from dagger\n"));
+    drop(server);
+    let refused = dir.path().join("refused.toml");
+    std::fs::write(&refused, "[urls]\ndisallow = ['^stdout://']\n").unwrap();
+    let server = Server::start(&["--policy", refused.to_str().unwrap(), module]);
+    let reply = server.get("/");
+    assert_ne!(reply.status, 200, "{}", reply.body);
+    server.wait_for_log("the guest opened stdout://, forbidden by policy");
 }

@@ -19,11 +19,18 @@ use super::super::model::{RunConfig, preopen_error};
 use super::super::run::{self, Outcome};
 
 /// A route ready to serve: its configuration, its module compiled once and
-/// linked once.
+/// linked once, its preopened directories opened once.
 pub struct Prepared {
     pub run: RunConfig,
     pub module: Module,
     pub pre: InstancePre<Host>,
+    /// `run.preopens`' directories, in order. A request's guest gets a
+    /// duplicate of each (`dup`): the same directory, found without resolving
+    /// its path again. A duplicate shares the open file description, which is
+    /// safe here: preopens are opened `O_PATH` (no offset or status flags a
+    /// guest could change for the next request; listing a directory opens
+    /// a descriptor of its own).
+    pub dirs: Vec<cap_std::fs::Dir>,
 }
 
 /// A chunk of the guest's stdout, or why the output was cut off.
@@ -45,6 +52,9 @@ pub struct Job {
     /// guest's deadline: the client stopped reading, and its connection is
     /// to be closed.
     pub stalled: Arc<Notify>,
+    /// The server's runtime, on which a write waiting for the client waits
+    /// with a deadline (guest threads are not its threads).
+    pub runtime: tokio::runtime::Handle,
 }
 
 /// How a guest's run ended.
@@ -80,11 +90,20 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     };
     // The guest's deadline, as `Limits::start` sets it a moment later.
     let deadline = route.run.limits.time_limit().map(|limit| (Instant::now() + limit, limit));
-    let output = Output { out: job.out, written: 0, max: job.max_response, deadline, id: job.id, stalled: job.stalled };
+    let output = Output {
+        out: job.out,
+        written: 0,
+        max: job.max_response,
+        deadline,
+        id: job.id,
+        stalled: job.stalled,
+        runtime: job.runtime,
+    };
     let mut builder = WasiCtx::builder();
     builder
         .args(route.run.args.iter())
         .max_open_fds(route.run.limits.fd_limit())
+        .url_policy(route.run.url_policy.clone())
         .stats(job.stats)
         .stdin(io::Cursor::new(job.body))
         .stdout(output)
@@ -97,11 +116,14 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     for (key, value) in job.env {
         builder.env(key, value);
     }
-    for preopen in &route.run.preopens {
-        if let Err(e) = builder.preopened_dir_path(&preopen.host, &preopen.guest, preopen.perms) {
-            let _ = done.send(host_error(preopen_error(preopen, &e)));
-            return;
-        }
+    for (preopen, dir) in route.run.preopens.iter().zip(&route.dirs) {
+        match dir.try_clone() {
+            Ok(dir) => builder.preopened_dir(dir, &preopen.guest, preopen.perms),
+            Err(e) => {
+                let _ = done.send(host_error(preopen_error(preopen, &e)));
+                return;
+            }
+        };
     }
     if let (Some(dir), Some(guest)) = (&scratch_dir, &job.scratch)
         && let Err(e) = builder.preopened_dir_path(dir.path(), guest, DirPerms::ReadWrite)
@@ -119,7 +141,8 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     wasi.bind_module(&route.module);
     let mut store = Store::new(engine, Host { wasi });
     let limits = &route.run.limits;
-    let result = limits.start(&mut store, host::wasi).and_then(|watchdog| {
+    // The server ticks the engine's epoch for every request's timeout (mod.rs `tick`).
+    let result = limits.start_ticked(&mut store, host::wasi).and_then(|watchdog| {
         // The engine counts fuel or checks epochs when any route has a budget or
         // a timeout; a route without one must not be stopped by them.
         if counts_fuel && limits.fuel_limit().is_none() {
@@ -149,6 +172,8 @@ pub fn run(engine: &Engine, counts_fuel: bool, route: &Prepared, job: Job, done:
     let fuel = limits.fuel_consumed(&store);
     let peak_memory = store.data().wasi.stats().map(|s| s.peak_memory());
     let _ = done.send(Done { ending, fuel, peak_memory });
+    // The response ends here (its stdout closes), before the store is torn down.
+    store.data_mut().wasi.close_all();
     drop(store);
     drop(scratch_dir);
 }
@@ -172,13 +197,14 @@ struct Output {
     deadline: Option<(Instant, Duration)>,
     id: u64,
     stalled: Arc<Notify>,
+    runtime: tokio::runtime::Handle,
 }
 
 impl Output {
     /// Hands `chunk` on, waiting for room at most until the deadline.
     fn send(&mut self, chunk: Chunk) -> io::Result<()> {
         let gone = |_| io::Error::from(io::ErrorKind::BrokenPipe);
-        let (Some((at, limit)), Ok(runtime)) = (self.deadline, tokio::runtime::Handle::try_current()) else {
+        let Some((at, limit)) = self.deadline else {
             return self.out.blocking_send(chunk).map_err(gone);
         };
         // Most writes find room at once; only a client that reads slower than
@@ -188,7 +214,9 @@ impl Output {
             Err(TrySendError::Closed(_)) => return Err(io::ErrorKind::BrokenPipe.into()),
             Err(TrySendError::Full(chunk)) => chunk,
         };
-        let waited = runtime.block_on(tokio::time::timeout_at(at.into(), self.out.send(chunk)));
+        // The timer is made inside the runtime (this thread is not one of its own).
+        let out = &self.out;
+        let waited = self.runtime.block_on(async { tokio::time::timeout_at(at.into(), out.send(chunk)).await });
         match waited {
             Ok(sent) => sent.map_err(gone),
             Err(_) => {

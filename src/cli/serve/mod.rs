@@ -4,11 +4,12 @@
 //! hyper serves HTTP/1.1 (keep-alive; a malformed request gets its 400 from
 //! hyper and never reaches a guest) on a tokio runtime. Each route's module is
 //! compiled once and linked once (`InstancePre`); a request gets a new store
-//! and context, its CGI variables, its body on stdin, and runs on a worker
-//! thread (the preview1 host is synchronous), at most `--max-instances` at a
-//! time. The guest's stdout is read as a CGI response and streamed to the
-//! client as the guest writes it. Instances come from wasmtime's pooling
-//! allocator unless `--no-pooling`.
+//! and context, its CGI variables, its body on stdin, and runs on one of
+//! `--max-instances` guest threads (the preview1 host is synchronous), taking
+//! its turn in one queue (`pool.rs`). The guest's stdout is read as a CGI
+//! response and streamed to the client as the guest writes it. Instances come
+//! from wasmtime's pooling allocator unless `--no-pooling`; preopened
+//! directories are opened once per route and duplicated per request.
 //!
 //! The request body is read whole (at most `--max-body`, else 413) before the
 //! guest starts, not streamed to its stdin, for two reasons. RFC 3875 section
@@ -25,6 +26,7 @@
 
 mod cgi;
 mod guest;
+mod pool;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -54,6 +56,13 @@ const MAX_HEAD: usize = 64 * 1024;
 const MAX_LOCAL_REDIRECTS: usize = 5;
 /// How long requests in flight may take to finish after SIGTERM.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// How much of each linear memory and table the pooling allocator resets by
+/// copying rather than hands back to the kernel (see [`engine`]).
+const KEEP_RESIDENT: usize = 1 << 20;
+/// How often the engine's epoch ticks when a route has a timeout: each
+/// running guest checks its deadline at each tick, so it is stopped at most
+/// this late.
+const TICK: Duration = Duration::from_millis(10);
 
 /// What every request shares.
 struct Server {
@@ -62,6 +71,9 @@ struct Server {
     /// The routes, longest prefix first, each prepared (empty without guests).
     routes: Vec<Prepared>,
     config: ServeConfig,
+    /// The threads guests run on (`--max-instances` of them).
+    guests: pool::Pool,
+    /// `--cgi-process`'s limit on processes at once.
     instances: Arc<Semaphore>,
     next_id: AtomicU64,
     local: SocketAddr,
@@ -87,10 +99,12 @@ fn start(config: ServeConfig) -> wasmtime::Result<()> {
         }
     }
     let stack = config.routes.iter().map(|r| r.run.limits.thread_stack_size()).max().unwrap_or(0);
+    let guests = pool::Pool::new(config.max_instances, stack.max(2 << 20))?;
+    if config.mode == ServeMode::Instance && config.routes.iter().any(|r| r.run.limits.time_limit().is_some()) {
+        tick(engine.clone())?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()).min(4))
-        .max_blocking_threads(config.max_instances.max(1))
-        .thread_stack_size(stack.max(2 << 20))
         .thread_name("capwasi serve")
         .enable_all()
         .build()?;
@@ -113,6 +127,7 @@ fn start(config: ServeConfig) -> wasmtime::Result<()> {
             engine,
             counts_fuel,
             routes,
+            guests,
             instances: Arc::new(Semaphore::new(config.max_instances)),
             config,
             next_id: AtomicU64::new(1),
@@ -124,7 +139,8 @@ fn start(config: ServeConfig) -> wasmtime::Result<()> {
 
 /// The engine every route's instances share: fuel counting and epoch checks
 /// if any route has a budget or a timeout, the largest wasm stack any route
-/// asks for, and the pooling allocator sized to `--max-instances`.
+/// asks for, and the pooling allocator sized to `--max-instances`, resetting
+/// slots by copying rather than `madvise` up to [`KEEP_RESIDENT`].
 fn engine(config: &ServeConfig) -> wasmtime::Result<(Engine, bool)> {
     let all = || config.routes.iter().map(|r| &r.run.limits);
     let mut limits = capwasi::limits::Limits::new();
@@ -150,11 +166,34 @@ fn engine(config: &ServeConfig) -> wasmtime::Result<(Engine, bool)> {
         if all().all(|l| l.memory_limit().is_some()) {
             pool.max_memory_size(all().filter_map(|l| l.memory_limit()).max().unwrap_or(0));
         }
+        // A slot given back is reset for the next instance by copying the
+        // pages the guest changed back from the module's image (found with
+        // Linux's PAGEMAP_SCAN, from 6.7; before it, the first KEEP_RESIDENT
+        // bytes are copied whole), up to KEEP_RESIDENT bytes; only beyond
+        // that is memory given back to the kernel (madvise), as it is
+        // without this. madvise costs more than copying a few pages: a
+        // system call, TLB shootdowns on every core the server runs on, and
+        // a page fault for each page the next instance touches again.
+        pool.linear_memory_keep_resident(KEEP_RESIDENT)
+            .table_keep_resident(KEEP_RESIDENT)
+            .pagemap_scan(wasmtime::Enabled::Auto);
         wasmtime_config.allocation_strategy(pool);
     }
     let engine =
         Engine::new(&wasmtime_config).map_err(|e| e.context("cannot set up the wasm engine (try --no-pooling)"))?;
     Ok((engine, counts_fuel))
+}
+
+/// Ticks `engine`'s epoch every [`TICK`] for the server's life: one thread
+/// for every request's timeout, rather than a thread per request.
+fn tick(engine: Engine) -> std::io::Result<()> {
+    std::thread::Builder::new().name("capwasi epoch".into()).spawn(move || {
+        loop {
+            std::thread::sleep(TICK);
+            engine.increment_epoch();
+        }
+    })?;
+    Ok(())
 }
 
 /// A route's module compiled (or taken from the cache) and linked once.
@@ -174,7 +213,13 @@ fn prepare(engine: &Engine, config: &RunConfig) -> wasmtime::Result<Prepared> {
         eprintln_lossy!("{warning}");
     }
     let pre = linker.instantiate_pre(&module)?;
-    Ok(Prepared { run: config.clone(), module, pre })
+    let mut dirs = Vec::new();
+    for preopen in &config.preopens {
+        let dir = cap_std::fs::Dir::open_ambient_dir(&preopen.host, cap_std::ambient_authority())
+            .map_err(|e| wasmtime::format_err!("{}", super::model::preopen_error(preopen, &e)))?;
+        dirs.push(dir);
+    }
+    Ok(Prepared { run: config.clone(), module, pre, dirs })
 }
 
 /// Accepts connections until SIGTERM or Ctrl-C, then waits for the requests in flight.
@@ -309,10 +354,6 @@ async fn respond(
 ) -> Answer {
     let (out, mut output) = mpsc::channel::<Chunk>(16);
     let (done_tx, mut done) = oneshot::channel::<Done>();
-    let permit = match server.instances.clone().acquire_owned().await {
-        Ok(permit) => permit,
-        Err(_) => return Answer::Response(plain(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping", log)),
-    };
     let job = Job {
         id: log.id,
         env,
@@ -322,14 +363,21 @@ async fn respond(
         scratch: server.config.scratch.clone(),
         stats: server.config.stats,
         stalled,
+        runtime: tokio::runtime::Handle::current(),
     };
     if server.config.mode == ServeMode::Process {
+        let Ok(permit) = server.instances.clone().acquire_owned().await else {
+            return Answer::Response(plain(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping", log));
+        };
         tokio::spawn(run_process(route.run.clone(), job, done_tx, permit));
     } else {
-        let server = server.clone();
-        tokio::task::spawn_blocking(move || {
-            guest::run(&server.engine, server.counts_fuel, &server.routes[at], job, done_tx);
-            drop(permit);
+        let shared = server.clone();
+        server.guests.run(move || {
+            // The client went away while the request waited its turn.
+            if job.out.is_closed() {
+                return;
+            }
+            guest::run(&shared.engine, shared.counts_fuel, &shared.routes[at], job, done_tx);
         });
     }
     // The header block, then the body as it comes.
@@ -615,7 +663,10 @@ impl GuestBody {
                 line.push_str(&format!(" peak_memory={peak}"));
             }
         }
-        eprintln_lossy!("{line}");
+        // One write(2) per line: stderr is unbuffered, and a line written in
+        // pieces would cost a system call per piece.
+        line.push('\n');
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     }
 }
 

@@ -118,8 +118,15 @@ impl FirstRun {
     }
 }
 
-/// In the filler (`compile --into-cache`): the lowest CPU priority, so that
-/// the compile takes only what nothing else wants.
-pub fn lower_priority() {
+/// In the filler (`compile --into-cache`), first thing: the lowest CPU
+/// priority, so that the compile takes only what nothing else wants, and no
+/// descriptor but stdio (a run is started with inherited ones, such as a
+/// `--listenfd` socket not yet marked close-on-exec; the filler must not keep
+/// them open after the run has exited).
+pub fn detach() {
     let _ = rustix::process::nice(19);
+    // SAFETY: nothing in this process owns a descriptor above stdio yet (main
+    // has parsed the command line and nothing more), so none is closed under
+    // an owner; a failure leaves them open, as before.
+    unsafe { libc::close_range(3, libc::c_uint::MAX, 0) };
 }

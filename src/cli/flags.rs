@@ -322,7 +322,8 @@ pub struct RunFlags {
     /// run loads it (Cranelift when the cache is off, with --fuel or --timeout,
     /// and for a module using a proposal Winch lacks: GC, tail calls,
     /// exceptions). `winch`: Winch with --no-cache too.
-    /// `cranelift`: always Cranelift, as `wasmtime run`.
+    /// `cranelift`: always Cranelift, as `wasmtime run`. (`capwasi serve`,
+    /// whose module serves every request, always compiles with Cranelift.)
     #[arg(long, value_enum, value_name = "COMPILER", default_value_t, help_heading = MODULE)]
     pub cold_compiler: super::cold::ColdCompiler,
 

@@ -120,7 +120,7 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Compile(flags) if flags.into_cache => {
-            cold::lower_priority();
+            cold::detach();
             // The filler's failure is nobody's to see: the next run compiles again.
             match run::engine(&capwasi::limits::Limits::new()).and_then(|engine| cache::fill(&engine, &flags.module)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -14,7 +14,8 @@
 //! have to copy every buffer through host memory, racing with other threads.
 //!
 //! fd_filestat_get and path_filestat_get are linked by hand to write their
-//! result in one copy (see [`return_filestat`]); they otherwise do what
+//! result in one copy (see [`return_filestat`]), and clock_time_get and
+//! fd_write for their entry cost (the `direct` module); they otherwise do what
 //! wiggle's generated functions do.
 //!
 //! Result pointers (the `| ptr: size / align` after a signature) are checked
@@ -37,6 +38,8 @@ use crate::bindings::types::{Errno, Error, Fd, Filestat, Lookupflags};
 use crate::bindings::wasi_snapshot_preview1 as abi;
 use crate::bindings::wasi_snapshot_preview1::WasiSnapshotPreview1;
 use crate::ctx::WasiCtx;
+
+mod direct;
 
 /// The memory of the one instance a set of linked functions serves (see
 /// [`instantiate_bound`]); empty until that instance exists.
@@ -247,8 +250,10 @@ fn link<T: 'static>(
     bound: Bound,
     wanted: &dyn Fn(&str) -> bool,
 ) -> wasmtime::Result<()> {
-    shared_functions!(link_functions!(linker, get_ctx, bound, wanted, crate::MODULE_NAME, abi;));
-    link_functions!(linker, get_ctx, bound, wanted, crate::MODULE_NAME, abi;
+    direct::link(linker, get_ctx, &bound, wanted)?;
+    let generated = |name: &str| wanted(name) && !direct::NAMES.contains(&name);
+    shared_functions!(link_functions!(linker, get_ctx, bound, generated, crate::MODULE_NAME, abi;));
+    link_functions!(linker, get_ctx, bound, generated, crate::MODULE_NAME, abi;
         sock_accept(a: i32, b: i32, c: i32) -> i32 | c: 4 / 4;
     );
     let fd_bound = bound.clone();

@@ -27,9 +27,10 @@ fn printer(text: &str) -> String {
     )
 }
 
-/// Runs `capwasi run FLAGS MODULE` with its compile cache in `cache`.
+/// Runs `capwasi run FLAGS MODULE` with its compile cache in `cache`, which
+/// the run itself fills (Cranelift, not a first-run filler afterwards).
 fn run_cached(cache: &Path, flags: &[&str], module: &str) -> std::process::Output {
-    let mut args = vec!["run"];
+    let mut args = vec!["run", "--cold-compiler=cranelift"];
     args.extend_from_slice(flags);
     args.push(module);
     output(capwasi(&args).env("XDG_CACHE_HOME", cache))

@@ -10,7 +10,10 @@ use common::capwasi;
 const RUN_FLAGS: &[(&str, &[&str])] = &[
     ("Preopens (what the guest may reach):", &["--dir", "--mapdir", "--tcplisten", "--listenfd"]),
     ("Environment and arguments:", &["--env", "--inherit-env", "--argv0"]),
-    ("Module and compilation:", &["--invoke", "--trap-unknown-imports", "--no-cache", "--allow-precompiled"]),
+    (
+        "Module and compilation:",
+        &["--invoke", "--trap-unknown-imports", "--no-cache", "--cold-compiler", "--allow-precompiled"],
+    ),
     ("Limits:", &["--max-fds", "--max-memory", "--fuel", "--timeout", "--max-wasm-stack"]),
     ("Debugging:", &["--trace", "--trace-file"]),
     ("Policy files (all of the above in one file) and stats:", &["--policy", "--print-policy", "--stats"]),

@@ -34,6 +34,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module, Precompiled, bail, format_err};
 
 use super::cache_auth::{Secret, TAG_LEN, user_secret};
+use super::cold::{ColdCompiler, FirstRun};
 
 /// How `load` may use the cache and precompiled files.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +43,8 @@ pub struct LoadOptions {
     pub cache_dir: Option<PathBuf>,
     /// Whether a `.cwasm` (precompiled native code) may run.
     pub allow_precompiled: bool,
+    /// Which compiler `run` uses for a module not in the cache (`cold.rs`).
+    pub cold_compiler: ColdCompiler,
 }
 
 /// The default cache directory: `$XDG_CACHE_HOME/capwasi/modules`, else
@@ -63,6 +66,8 @@ pub enum Origin {
     Cached,
     /// A `.cwasm` from `capwasi compile`.
     Precompiled,
+    /// Compiled now by Winch, for this run only (`cold.rs`).
+    Winch,
 }
 
 /// Reads and compiles `path` (binary, text, or with `allow_precompiled` a
@@ -70,8 +75,21 @@ pub enum Origin {
 /// cache is not trusted goes to stderr, each line once per process (`capwasi
 /// test` loads many modules).
 pub fn load(engine: &Engine, path: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
+    load_first_run(engine, path, options, None)
+}
+
+/// [`load`], but a module not in the cache is compiled by `first`'s fast tier
+/// when it takes it, and Cranelift's code goes to the cache from a process of
+/// its own (`cold.rs`). The module's own engine (`Module::engine`) is then
+/// Winch's: the run's store must be made on it.
+pub fn load_first_run(
+    engine: &Engine,
+    path: &Path,
+    options: &LoadOptions,
+    first: Option<&FirstRun>,
+) -> wasmtime::Result<(Module, Origin)> {
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    load_reporting(engine, path, options, user_secret, &mut |line| {
+    load_reporting(engine, path, options, first, user_secret, &mut |line| {
         let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
         if !said.contains(&line) {
             eprintln_lossy!("capwasi: {line}");
@@ -86,6 +104,7 @@ fn load_reporting(
     engine: &Engine,
     path: &Path,
     options: &LoadOptions,
+    first: Option<&FirstRun>,
     secret: fn() -> Result<Secret, String>,
     warn: &mut dyn FnMut(String),
 ) -> wasmtime::Result<(Module, Origin)> {
@@ -122,6 +141,9 @@ fn load_reporting(
             .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", path.display(), first_line(&e)))
     };
     let Some(dir) = &options.cache_dir else {
+        if let Some(module) = first.and_then(|first| first.compile(&bytes)) {
+            return Ok((module, Origin::Winch));
+        }
         return Ok((compile()?, Origin::Compiled));
     };
     let dir = match cache_dir(dir) {
@@ -153,10 +175,59 @@ fn load_reporting(
             return Ok((compile()?, Origin::Compiled));
         }
     }
+    if let Some(first) = first
+        && let Some(module) = first.compile(&bytes)
+    {
+        first.start_filler(path);
+        return Ok((module, Origin::Winch));
+    }
     let module = compile()?;
     // Best effort: a cache that cannot be written only costs the next run a compile.
     let _ = write_entry(&module, &secret, &dir, &entry);
     Ok((module, Origin::Compiled))
+}
+
+/// `capwasi compile --into-cache` (the filler `cold.rs` starts): puts
+/// Cranelift's code for the module at `path` in the cache, through the same
+/// checks and signed write as a run's, unless the entry is already there or
+/// another filler holds the module's lock (`<key>.lock` under `flock`, in the
+/// directory `modules-filling` beside the cache's: a filler that dies holds
+/// no lock, and the cache directory holds only entries).
+pub fn fill(engine: &Engine, path: &Path) -> wasmtime::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let bytes = read_module(path)?;
+    let dir = default_cache_dir().ok_or_else(|| format_err!("no cache directory ($HOME is not set)"))?;
+    let dir = match cache_dir(&dir) {
+        CacheDir::Trusted(dir) => dir,
+        CacheDir::Untrusted(why) => bail!("not using the compile cache: {why}"),
+        CacheDir::Unusable => bail!("the compile cache directory {} cannot be used", dir.display()),
+    };
+    let secret = user_secret().map_err(wasmtime::Error::msg)?;
+    let key = cache_key(engine, &bytes);
+    let entry = dir.join(format!("{key}.cwasm"));
+    // Beside the checked cache directory, in its checked parent: the user's alone.
+    let locks = dir.with_file_name("modules-filling");
+    match std::fs::DirBuilder::new().mode(0o700).create(&locks) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e.into()),
+        _ => {}
+    }
+    let lock_path = locks.join(format!("{key}.lock"));
+    // Never written, and not followed if something put a link there.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&lock_path)?;
+    if rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_err() {
+        return Ok(());
+    }
+    if !matches!(read_entry(engine, &secret, &entry), Ok(Some(_))) {
+        let module = Module::new(engine, &bytes)?;
+        write_entry(&module, &secret, &dir, &entry)?;
+    }
+    let _ = std::fs::remove_file(&lock_path);
+    Ok(())
 }
 
 /// What [`cache_dir`] found.
@@ -329,7 +400,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let module = dir.path().join("m.wat");
         std::fs::write(&module, WAT).unwrap();
-        let options = LoadOptions { cache_dir: Some(dir.path().join("cache")), allow_precompiled: false };
+        let options =
+            LoadOptions { cache_dir: Some(dir.path().join("cache")), allow_precompiled: false, ..Default::default() };
         (dir, module, options, Engine::default())
     }
 
@@ -347,13 +419,13 @@ mod tests {
 
     /// [`load`] with the test key, ignoring warnings.
     fn load_test(engine: &Engine, module: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
-        load_reporting(engine, module, options, test_secret, &mut |_| {})
+        load_reporting(engine, module, options, None, test_secret, &mut |_| {})
     }
 
     /// Loads through the cache and returns the warnings about it.
     fn load_warning(engine: &Engine, module: &Path, options: &LoadOptions) -> Vec<String> {
         let mut warnings = Vec::new();
-        load_reporting(engine, module, options, test_secret, &mut |line| warnings.push(line)).unwrap();
+        load_reporting(engine, module, options, None, test_secret, &mut |line| warnings.push(line)).unwrap();
         warnings
     }
 
@@ -499,7 +571,7 @@ mod tests {
     fn an_entry_written_under_another_key_is_recompiled() {
         let (_dir, a, _b, options, engine, entry_a, _entry_b) = two_entries();
         let other = || Ok(Secret::from_bytes([1; 32]));
-        let (module, origin) = load_reporting(&engine, &a, &options, other, &mut |_| {}).unwrap();
+        let (module, origin) = load_reporting(&engine, &a, &options, None, other, &mut |_| {}).unwrap();
         assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
         assert!(read_entry(&engine, &key(), &entry_a).unwrap().is_none(), "rewritten under the other key");
     }
@@ -509,7 +581,7 @@ mod tests {
         let (_dir, module, options, engine) = setup();
         let none = || Err("the Linux user keyring cannot be used here (Operation not permitted)".to_string());
         let mut warnings = Vec::new();
-        let (_, origin) = load_reporting(&engine, &module, &options, none, &mut |l| warnings.push(l)).unwrap();
+        let (_, origin) = load_reporting(&engine, &module, &options, None, none, &mut |l| warnings.push(l)).unwrap();
         assert_eq!(origin, Origin::Compiled);
         assert_eq!(
             warnings,

@@ -87,6 +87,7 @@ impl RunConfig {
             load: LoadOptions {
                 cache_dir: if flags.no_cache { None } else { default_cache_dir() },
                 allow_precompiled: flags.allow_precompiled,
+                cold_compiler: flags.cold_compiler,
             },
         })
     }

@@ -116,6 +116,10 @@ pub struct CompileFlags {
     /// compiled without it only without `--timeout`.
     #[arg(long)]
     pub with_timeout: bool,
+    /// Compile FILE into the compile cache instead (what a first run compiled
+    /// by Winch starts in the background: see `--cold-compiler`).
+    #[arg(long, hide = true, conflicts_with_all = ["output", "with_fuel", "with_timeout"])]
+    pub into_cache: bool,
 }
 
 /// `capwasi serve --help` groups its own flags under this heading.
@@ -312,6 +316,17 @@ pub struct RunFlags {
     #[arg(long, help_heading = MODULE)]
     pub no_cache: bool,
 
+    /// The compiler for a module not in the compile cache. `auto`: Winch,
+    /// wasmtime's fast baseline compiler, for this run, while Cranelift's
+    /// optimized code goes to the cache in a background process, so the next
+    /// run loads it (Cranelift when the cache is off, with --fuel or --timeout,
+    /// and for a module using a proposal Winch lacks: GC, tail calls,
+    /// exceptions). `winch`: Winch with --no-cache too.
+    /// `cranelift`: always Cranelift, as `wasmtime run`. (`capwasi serve`,
+    /// whose module serves every request, always compiles with Cranelift.)
+    #[arg(long, value_enum, value_name = "COMPILER", default_value_t, help_heading = MODULE)]
+    pub cold_compiler: super::cold::ColdCompiler,
+
     /// Allow running a precompiled `.cwasm` from `capwasi compile`. It is
     /// native code that runs unchecked: use it only for files you trust.
     #[arg(long, help_heading = MODULE)]
@@ -448,34 +463,34 @@ const SUBCOMMANDS: &[&str] =
 /// `capwasi binfmt exec PROGRAM ARGV0 ARGS...`.
 pub fn parse(mut argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     let called_as = argv.first().map(std::path::Path::new).and_then(|p| p.file_name());
+    // Built once: finding the module and parsing use the same definition.
+    let command = command();
     if called_as.is_some_and(|name| name == binfmt::INTERPRETER) {
         argv.splice(0..1, ["capwasi", "binfmt", "exec", "--"].map(OsString::from));
-        return from_argv(argv);
+        return from_argv(command, argv);
     }
     let first = argv.get(1).and_then(|a| a.to_str());
     if first.is_some_and(|f| !SUBCOMMANDS.contains(&f)) {
         argv.insert(1, "run".into());
     }
     if argv.get(1).is_some_and(|a| a == "run")
-        && let Some(module_at) = module_position(&argv[2..])
+        && let Some(module_at) = module_position(&command, &argv[2..])
     {
         argv.insert(2 + module_at, "--".into());
     }
-    from_argv(argv)
+    from_argv(command, argv)
 }
 
-fn from_argv(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+fn from_argv(mut command: clap::Command, argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
-    let mut command = command();
     let matches = command.try_get_matches_from_mut(argv)?;
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
-/// The index of the module among `run`'s arguments: the first token that is
-/// neither a flag nor a flag's value. None if there is none, or `--` comes first.
-fn module_position(args: &[OsString]) -> Option<usize> {
-    use clap::CommandFactory;
-    let command = Cli::command();
+/// The index of the module among `run`'s arguments (as `command` defines
+/// them): the first token that is neither a flag nor a flag's value. None if
+/// there is none, or `--` comes first.
+fn module_position(command: &clap::Command, args: &[OsString]) -> Option<usize> {
     let run = command.find_subcommand("run")?;
     let mut i = 0;
     while i < args.len() {

@@ -46,6 +46,7 @@ macro_rules! eprint_lossy {
 pub mod binfmt;
 pub mod cache;
 pub mod cache_auth;
+pub mod cold;
 pub mod config;
 pub mod flags;
 pub mod generate;
@@ -118,6 +119,14 @@ pub fn main() -> ExitCode {
                 ExitCode::from(EXIT_HOST_ERROR)
             }
         },
+        Command::Compile(flags) if flags.into_cache => {
+            cold::detach();
+            // The filler's failure is nobody's to see: the next run compiles again.
+            match run::engine(&capwasi::limits::Limits::new()).and_then(|engine| cache::fill(&engine, &flags.module)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(EXIT_HOST_ERROR),
+            }
+        }
         Command::Compile(flags) => {
             let output = flags.output.unwrap_or_else(|| flags.module.with_extension("cwasm"));
             // Only whether there is a budget or a deadline changes compiled code, not its size.

@@ -11,6 +11,7 @@ use wasmtime::{Engine, Linker, Module, Store, Trap, Val, ValType};
 use wasmtime::{bail, format_err};
 
 use super::cache;
+use super::cold::FirstRun;
 use super::host::{self, Host};
 use super::model::{RunConfig, overlap_warnings};
 use super::stats::Report;
@@ -76,8 +77,11 @@ pub fn run(config: RunConfig) -> wasmtime::Result<Finished> {
 fn run_on_this_thread(config: RunConfig) -> wasmtime::Result<Finished> {
     let engine = engine(&config.limits)?;
     let loading = Instant::now();
-    let (module, origin) = cache::load(&engine, &config.module, &config.load)?;
+    let first_run = FirstRun::new(config.load.cold_compiler, config.load.cache_dir.is_some(), &config.limits);
+    let (module, origin) = cache::load_first_run(&engine, &config.module, &config.load, first_run.as_ref())?;
     let load_time = loading.elapsed();
+    // Winch's engine when the first-run tier compiled it.
+    let engine = module.engine().clone();
 
     let mut builder = host::context(&config);
     builder.inherit_stdio();

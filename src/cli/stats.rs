@@ -31,6 +31,7 @@ impl Report {
             Origin::Compiled => "compile",
             Origin::Cached => "load (cache hit)",
             Origin::Precompiled => "load (precompiled)",
+            Origin::Winch => "compile (winch)",
         }
     }
 
@@ -88,6 +89,7 @@ impl Report {
                 Origin::Compiled => "compiled",
                 Origin::Cached => "cache hit",
                 Origin::Precompiled => "precompiled",
+                Origin::Winch => "compiled by winch",
             },
             "load_ns": ns(self.load),
             "instantiate_ns": ns(self.instantiate),

@@ -36,9 +36,11 @@ fn run_cached(cache: &Path, flags: &[&str], module: &str) -> std::process::Outpu
     output(capwasi(&args).env("XDG_CACHE_HOME", cache))
 }
 
+/// The cache entries (`*.cwasm`, not the index files beside them).
 fn cache_entries(cache: &Path) -> Vec<PathBuf> {
     let dir = cache.join("capwasi/modules");
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect()
+    let files = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path());
+    files.filter(|path| path.extension().is_some_and(|ext| ext == "cwasm")).collect()
 }
 
 #[test]

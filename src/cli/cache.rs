@@ -12,11 +12,17 @@
 //! over another, or write its own code there. So each entry begins with an
 //! HMAC-SHA256 tag over its name and its code, keyed by a secret kept in the
 //! Linux user keyring, where no preopen reaches (`cache_auth.rs`, and
-//! docs/THREAT-MODEL.md for who can write what). The entry is read whole into
-//! memory and its tag checked there, so what runs is what was checked; an
-//! entry whose tag fails (poisoned, truncated, or written under a key that is
-//! gone) is compiled again and replaced. Without a keyring the cache is not
-//! used, with one line on stderr once per process.
+//! docs/THREAT-MODEL.md for who can write what). The entry is copied into a
+//! memfd sealed against every change and its tag checked there, and wasmtime
+//! maps that copy, so what runs is what was checked (where memfds cannot be
+//! sealed, a copy in memory is checked and deserialized instead); an entry
+//! whose tag fails (poisoned, truncated, or written under a key that is gone)
+//! is compiled again and replaced. Without a keyring the cache is not used,
+//! with one line on stderr once per process.
+//!
+//! A module file that has not changed since a run read it is not read again:
+//! a signed index beside the entries names its entry by the file's identity
+//! (`cache_index.rs`).
 //!
 //! As ssh does for its keys, the cache is also used only when nobody but the
 //! user (and root) can have written it: the cache directory and each
@@ -29,11 +35,13 @@
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module, Precompiled, bail, format_err};
 
 use super::cache_auth::{Secret, TAG_LEN, user_secret};
+use super::cache_index::{self, Identity};
 use super::cold::{ColdCompiler, FirstRun};
 
 /// How `load` may use the cache and precompiled files.
@@ -89,7 +97,7 @@ pub fn load_first_run(
     first: Option<&FirstRun>,
 ) -> wasmtime::Result<(Module, Origin)> {
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    load_reporting(engine, path, options, first, user_secret, &mut |line| {
+    load_reporting(engine, path, options, first, &OUTSIDE, &mut |line| {
         let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
         if !said.contains(&line) {
             eprintln_lossy!("capwasi: {line}");
@@ -98,17 +106,63 @@ pub fn load_first_run(
     })
 }
 
-/// [`load`] with the cache key from `secret`, handing each line about an
-/// untrusted cache to `warn`.
+/// What the cache takes from outside the process: the user's key and the
+/// time (tests supply their own).
+struct Outside {
+    secret: fn() -> Result<Secret, String>,
+    now: fn() -> SystemTime,
+}
+
+const OUTSIDE: Outside = Outside { secret: user_secret, now: SystemTime::now };
+
+/// A cache directory that passed its checks, with the key its entries are
+/// signed with.
+struct Cache {
+    dir: PathBuf,
+    secret: Secret,
+}
+
+/// The cache in `dir`, or why it cannot be used: `Some(line)` to say, `None`
+/// when there is nothing to say (a directory that cannot be made).
+fn open_cache(dir: &Path, secret: fn() -> Result<Secret, String>) -> Result<Cache, Option<String>> {
+    let dir = match cache_dir(dir) {
+        CacheDir::Trusted(dir) => dir,
+        CacheDir::Untrusted(why) => {
+            return Err(Some(format!("not using the compile cache: {why}; fix it, or pass --no-cache")));
+        }
+        // Best effort: a cache directory that cannot be made only costs a compile.
+        CacheDir::Unusable => return Err(None),
+    };
+    let secret = secret().map_err(|why| {
+        Some(format!(
+            "not using the compile cache: {why}, and its entries are trusted only when signed with a key \
+             kept there; pass --no-cache to compile without it quietly"
+        ))
+    })?;
+    Ok(Cache { dir, secret })
+}
+
+/// [`load`] with the cache key and time from `outside`, handing each line
+/// about an untrusted cache to `warn`.
 fn load_reporting(
     engine: &Engine,
     path: &Path,
     options: &LoadOptions,
     first: Option<&FirstRun>,
-    secret: fn() -> Result<Secret, String>,
+    outside: &Outside,
     warn: &mut dyn FnMut(String),
 ) -> wasmtime::Result<(Module, Origin)> {
-    let bytes = read_module(path)?;
+    let file = ModuleFile::open(path)?;
+    let cache = options.cache_dir.as_deref().map(|dir| open_cache(dir, outside.secret));
+    // The module file unchanged since a run read it: its entry, unread (`cache_index.rs`).
+    if let Some(Ok(cache)) = &cache
+        && let Some(identity) = &file.identity
+        && let Some(key) = cache_index::lookup(engine, &cache.secret, &cache.dir, identity)
+        && let Ok(Some(module)) = read_entry(engine, &cache.secret, &cache.dir.join(format!("{key}.cwasm")))
+    {
+        return Ok((module, Origin::Cached));
+    }
+    let (bytes, identity) = file.read()?;
     if let Some(kind) = Engine::detect_precompiled(&bytes) {
         if kind != Precompiled::Module {
             bail!("'{}' is a precompiled component, and capwasi runs core modules only", path.display());
@@ -140,35 +194,33 @@ fn load_reporting(
         Module::new(engine, &bytes)
             .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", path.display(), first_line(&e)))
     };
-    let Some(dir) = &options.cache_dir else {
-        if let Some(module) = first.and_then(|first| first.compile(&bytes)) {
-            return Ok((module, Origin::Winch));
-        }
-        return Ok((compile()?, Origin::Compiled));
-    };
-    let dir = match cache_dir(dir) {
-        CacheDir::Trusted(dir) => dir,
-        CacheDir::Untrusted(why) => {
-            warn(format!("not using the compile cache: {why}; fix it, or pass --no-cache"));
+    let cache = match cache {
+        None => {
+            if let Some(module) = first.and_then(|first| first.compile(&bytes)) {
+                return Ok((module, Origin::Winch));
+            }
             return Ok((compile()?, Origin::Compiled));
         }
-        // Best effort: a cache directory that cannot be made only costs a compile.
-        CacheDir::Unusable => return Ok((compile()?, Origin::Compiled)),
-    };
-    let secret = match secret() {
-        Ok(secret) => secret,
-        Err(why) => {
-            warn(format!(
-                "not using the compile cache: {why}, and its entries are trusted only when signed with a key \
-                 kept there; pass --no-cache to compile without it quietly"
-            ));
+        Some(Err(why)) => {
+            if let Some(line) = why {
+                warn(line);
+            }
             return Ok((compile()?, Origin::Compiled));
         }
+        Some(Ok(cache)) => cache,
     };
-    let name = format!("{}.cwasm", cache_key(engine, &bytes));
-    let entry = dir.join(&name);
-    match read_entry(engine, &secret, &entry) {
-        Ok(Some(module)) => return Ok((module, Origin::Cached)),
+    let key = cache_key(engine, &bytes);
+    let entry = cache.dir.join(format!("{key}.cwasm"));
+    let remember = || {
+        if let Some(identity) = &identity {
+            cache_index::remember(engine, &cache.secret, &cache.dir, identity, &key, (outside.now)());
+        }
+    };
+    match read_entry(engine, &cache.secret, &entry) {
+        Ok(Some(module)) => {
+            remember();
+            return Ok((module, Origin::Cached));
+        }
         Ok(None) => {}
         Err(why) => {
             warn(format!("not using the compile cache entry: {why}; remove it, or pass --no-cache"));
@@ -183,7 +235,9 @@ fn load_reporting(
     }
     let module = compile()?;
     // Best effort: a cache that cannot be written only costs the next run a compile.
-    let _ = write_entry(&module, &secret, &dir, &entry);
+    if write_entry(&module, &cache.secret, &cache.dir, &entry).is_ok() {
+        remember();
+    }
     Ok((module, Origin::Compiled))
 }
 
@@ -192,10 +246,10 @@ fn load_reporting(
 /// checks and signed write as a run's, unless the entry is already there or
 /// another filler holds the module's lock (`<key>.lock` under `flock`, in the
 /// directory `modules-filling` beside the cache's: a filler that dies holds
-/// no lock, and the cache directory holds only entries).
+/// no lock, and the cache directory holds only entries and their indexes).
 pub fn fill(engine: &Engine, path: &Path) -> wasmtime::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    let bytes = read_module(path)?;
+    let (bytes, identity) = ModuleFile::open(path)?.read()?;
     let dir = default_cache_dir().ok_or_else(|| format_err!("no cache directory ($HOME is not set)"))?;
     let dir = match cache_dir(&dir) {
         CacheDir::Trusted(dir) => dir,
@@ -225,6 +279,9 @@ pub fn fill(engine: &Engine, path: &Path) -> wasmtime::Result<()> {
     if !matches!(read_entry(engine, &secret, &entry), Ok(Some(_))) {
         let module = Module::new(engine, &bytes)?;
         write_entry(&module, &secret, &dir, &entry)?;
+    }
+    if let Some(identity) = &identity {
+        cache_index::remember(engine, &secret, &dir, identity, &key, SystemTime::now());
     }
     let _ = std::fs::remove_file(&lock_path);
     Ok(())
@@ -289,15 +346,40 @@ pub(super) fn untrusted(path: &Path, meta: &std::fs::Metadata) -> Result<(), Str
     Ok(())
 }
 
-/// The bytes of the module file at `path`, or one line saying why not.
-fn read_module(path: &Path) -> wasmtime::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        };
-        format_err!("cannot read module '{}': {why}", path.display())
-    })
+/// A module file, open, and its identity when opened (`cache_index.rs`).
+struct ModuleFile {
+    file: std::fs::File,
+    path: PathBuf,
+    identity: Option<Identity>,
+}
+
+impl ModuleFile {
+    /// Opens the module file at `path`, or says in one line why not.
+    fn open(path: &Path) -> wasmtime::Result<ModuleFile> {
+        let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
+        let identity = file.metadata().ok().and_then(|meta| Identity::of(&meta));
+        Ok(ModuleFile { file, path: path.to_path_buf(), identity })
+    }
+
+    /// The module's bytes, and the file's identity if it did not change
+    /// while they were read.
+    fn read(mut self) -> wasmtime::Result<(Vec<u8>, Option<Identity>)> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        self.file.read_to_end(&mut bytes).map_err(|e| cannot_read(&self.path, e))?;
+        let after = self.file.metadata().ok().and_then(|meta| Identity::of(&meta));
+        let identity = self.identity.filter(|before| after.as_ref() == Some(before));
+        Ok((bytes, identity))
+    }
+}
+
+/// One line saying why the module file at `path` cannot be read.
+fn cannot_read(path: &Path, e: std::io::Error) -> wasmtime::Error {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        _ => e.to_string(),
+    };
+    format_err!("cannot read module '{}': {why}", path.display())
 }
 
 /// The first line of `err` with its causes, for a one-line message.
@@ -306,7 +388,7 @@ pub(super) fn first_line(err: &wasmtime::Error) -> String {
 }
 
 /// Feeds `Hash` output into a SHA-256.
-struct ShaHasher(Sha256);
+pub(super) struct ShaHasher(pub(super) Sha256);
 
 impl Hasher for ShaHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -325,7 +407,7 @@ fn cache_key(engine: &Engine, bytes: &[u8]) -> String {
     hex(&hasher.0.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -333,24 +415,92 @@ fn hex(bytes: &[u8]) -> String {
 /// its name and code under `secret`, and suits this engine; `Err(why)` if it
 /// exists but is not trusted (see the module's doc).
 fn read_entry(engine: &Engine, secret: &Secret, entry: &Path) -> Result<Option<Module>, String> {
-    use std::io::Read;
     let Ok(mut file) = std::fs::File::open(entry) else { return Ok(None) };
     // Checked on the open file: what is read is what was checked.
     let Ok(meta) = file.metadata() else { return Ok(None) };
     untrusted(entry, &meta)?;
-    let mut data = Vec::new();
-    if file.read_to_end(&mut data).is_err() || data.len() < TAG_LEN {
-        return Ok(None);
-    }
-    let (tag, artifact) = data.split_at(TAG_LEN);
     let name = entry.file_name().unwrap_or_default().to_string_lossy();
-    if !secret.verify(&name, artifact, tag) {
+    let mut tag = [0; TAG_LEN];
+    if std::io::Read::read_exact(&mut file, &mut tag).is_err() {
         return Ok(None);
     }
-    // SAFETY: the artifact in memory is byte for byte what a run of this
-    // user's serialized under this name (its HMAC, keyed by a secret no guest
-    // can read, is checked above), and wasmtime checks engine compatibility.
-    Ok(unsafe { Module::deserialize(engine, artifact) }.ok())
+    let code = match sealed_copy(&mut file) {
+        Ok(copy) => Code::Sealed(copy),
+        // Where memfds cannot be made or sealed: a copy in this process's memory.
+        Err(_) => {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut bytes = Vec::new();
+            if file.seek(SeekFrom::Start(TAG_LEN as u64)).and_then(|_| file.read_to_end(&mut bytes)).is_err() {
+                return Ok(None);
+            }
+            Code::InMemory(bytes)
+        }
+    };
+    Ok(code.load_checked(engine, secret, &name, &tag))
+}
+
+/// An entry's code, copied where nothing can change it before it is checked.
+enum Code {
+    /// In a sealed memfd (`sealed_copy`), which wasmtime maps as it maps a
+    /// `.cwasm` file: no copy into executable memory, and the linear memory's
+    /// initial image is mapped from it rather than written to a memfd of its own.
+    Sealed(std::fs::File),
+    /// In this process's memory, which `Module::deserialize` copies again.
+    InMemory(Vec<u8>),
+}
+
+impl Code {
+    /// The module, if `tag` is the tag of this code under `name` and `secret`
+    /// and wasmtime takes it for this engine.
+    fn load_checked(self, engine: &Engine, secret: &Secret, name: &str, tag: &[u8]) -> Option<Module> {
+        match self {
+            Code::InMemory(bytes) => {
+                if !secret.verify(name, &bytes, tag) {
+                    return None;
+                }
+                // SAFETY: the artifact in memory is byte for byte what a run of
+                // this user's serialized under this name (its HMAC, keyed by a
+                // secret no guest can read, is checked above), and wasmtime checks
+                // engine compatibility.
+                unsafe { Module::deserialize(engine, &bytes) }.ok()
+            }
+            Code::Sealed(copy) => {
+                let mut tagger = secret.tagger(name);
+                let len = usize::try_from(copy.metadata().ok()?.len()).ok()?;
+                if len > 0 {
+                    use rustix::mm::{MapFlags, ProtFlags};
+                    // SAFETY: a fresh read-only mapping of `len` bytes, the
+                    // memfd's size, which its seals keep from shrinking or
+                    // changing while mapped: the slice is valid and unchanging
+                    // until the unmap below, and nothing else refers to it.
+                    unsafe {
+                        let flags = MapFlags::SHARED | MapFlags::POPULATE;
+                        let at = rustix::mm::mmap(std::ptr::null_mut(), len, ProtFlags::READ, flags, &copy, 0).ok()?;
+                        tagger.update(std::slice::from_raw_parts(at.cast::<u8>(), len));
+                        rustix::mm::munmap(at, len).ok()?;
+                    }
+                }
+                if !tagger.matches(tag) {
+                    return None;
+                }
+                // SAFETY: as for `InMemory`: the memfd's contents are what was
+                // checked above, and its seals (no write, no resize, no unseal)
+                // keep them so for as long as wasmtime maps it.
+                unsafe { Module::deserialize_open_file(engine, copy) }.ok()
+            }
+        }
+    }
+}
+
+/// A copy of the rest of `file` in a memfd sealed against every change
+/// (`memfd_create(2)`, `F_SEAL_WRITE`), made in the kernel where it can be.
+fn sealed_copy(file: &mut std::fs::File) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{MemfdFlags, SealFlags};
+    let memfd = rustix::fs::memfd_create("capwasi-cache-entry", MemfdFlags::CLOEXEC | MemfdFlags::ALLOW_SEALING)?;
+    let mut copy = std::fs::File::from(memfd);
+    std::io::copy(file, &mut copy)?;
+    rustix::fs::fcntl_add_seals(&copy, SealFlags::SEAL | SealFlags::SHRINK | SealFlags::GROW | SealFlags::WRITE)?;
+    Ok(copy)
 }
 
 fn write_entry(module: &Module, secret: &Secret, dir: &Path, entry: &Path) -> wasmtime::Result<()> {
@@ -381,7 +531,7 @@ fn precompiled_remedy(why: &str) -> &'static str {
 
 /// `capwasi compile`: writes `module`'s precompiled form to `output`.
 pub fn compile_to_file(engine: &Engine, module: &Path, output: &Path) -> wasmtime::Result<()> {
-    let bytes = read_module(module)?;
+    let (bytes, _) = ModuleFile::open(module)?.read()?;
     let artifact = engine
         .precompile_module(&bytes)
         .map_err(|e| format_err!("'{}' is not a valid WebAssembly module: {}", module.display(), first_line(&e)))?;
@@ -405,7 +555,12 @@ mod tests {
         (dir, module, options, Engine::default())
     }
 
+    /// The cache's entries (not its index files).
     fn entries(options: &LoadOptions) -> Vec<PathBuf> {
+        files(options).into_iter().filter(|path| path.extension().is_some_and(|ext| ext == "cwasm")).collect()
+    }
+
+    fn files(options: &LoadOptions) -> Vec<PathBuf> {
         std::fs::read_dir(options.cache_dir.as_ref().unwrap()).unwrap().map(|e| e.unwrap().path()).collect()
     }
 
@@ -417,15 +572,27 @@ mod tests {
         Ok(key())
     }
 
+    const TEST: Outside = Outside { secret: test_secret, now: SystemTime::now };
+
+    /// [`TEST`] with the clock [`cache_index::SETTLE`] ahead, so that a module
+    /// file written just now gets an index.
+    const SETTLED: Outside = Outside { secret: test_secret, now: || SystemTime::now() + cache_index::SETTLE };
+
     /// [`load`] with the test key, ignoring warnings.
     fn load_test(engine: &Engine, module: &Path, options: &LoadOptions) -> wasmtime::Result<(Module, Origin)> {
-        load_reporting(engine, module, options, None, test_secret, &mut |_| {})
+        load_reporting(engine, module, options, None, &TEST, &mut |_| {})
+    }
+
+    /// [`load_test`] with the clock of [`SETTLED`].
+    fn load_settled(engine: &Engine, module: &Path, options: &LoadOptions) -> (i32, Origin) {
+        let (module, origin) = load_reporting(engine, module, options, None, &SETTLED, &mut |_| {}).unwrap();
+        (f(engine, &module), origin)
     }
 
     /// Loads through the cache and returns the warnings about it.
     fn load_warning(engine: &Engine, module: &Path, options: &LoadOptions) -> Vec<String> {
         let mut warnings = Vec::new();
-        load_reporting(engine, module, options, None, test_secret, &mut |line| warnings.push(line)).unwrap();
+        load_reporting(engine, module, options, None, &TEST, &mut |line| warnings.push(line)).unwrap();
         warnings
     }
 
@@ -570,8 +737,8 @@ mod tests {
     #[test]
     fn an_entry_written_under_another_key_is_recompiled() {
         let (_dir, a, _b, options, engine, entry_a, _entry_b) = two_entries();
-        let other = || Ok(Secret::from_bytes([1; 32]));
-        let (module, origin) = load_reporting(&engine, &a, &options, None, other, &mut |_| {}).unwrap();
+        let other = Outside { secret: || Ok(Secret::from_bytes([1; 32])), now: SystemTime::now };
+        let (module, origin) = load_reporting(&engine, &a, &options, None, &other, &mut |_| {}).unwrap();
         assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
         assert!(read_entry(&engine, &key(), &entry_a).unwrap().is_none(), "rewritten under the other key");
     }
@@ -579,9 +746,12 @@ mod tests {
     #[test]
     fn without_a_keyring_the_cache_is_neither_read_nor_written_and_that_is_said() {
         let (_dir, module, options, engine) = setup();
-        let none = || Err("the Linux user keyring cannot be used here (Operation not permitted)".to_string());
+        let none = Outside {
+            secret: || Err("the Linux user keyring cannot be used here (Operation not permitted)".to_string()),
+            now: SystemTime::now,
+        };
         let mut warnings = Vec::new();
-        let (_, origin) = load_reporting(&engine, &module, &options, None, none, &mut |l| warnings.push(l)).unwrap();
+        let (_, origin) = load_reporting(&engine, &module, &options, None, &none, &mut |l| warnings.push(l)).unwrap();
         assert_eq!(origin, Origin::Compiled);
         assert_eq!(
             warnings,
@@ -622,5 +792,101 @@ mod tests {
         // Without the forger, the writers leave one good entry.
         load_test(&engine, &a, &options).unwrap();
         assert_eq!(f(&engine, &read_entry(&engine, &key(), &entry_a).unwrap().unwrap()), 7);
+    }
+
+    /// The identity of the file at `path` now.
+    fn identity(path: &Path) -> Identity {
+        Identity::of(&std::fs::metadata(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_module_file_that_changed_moments_ago_gets_no_index() {
+        let (_dir, module, options, engine) = setup();
+        load_test(&engine, &module, &options).unwrap();
+        load_test(&engine, &module, &options).unwrap();
+        assert_eq!(files(&options), entries(&options), "only the entry, no index");
+        assert_eq!(load_settled(&engine, &module, &options), (7, Origin::Cached));
+        assert_eq!(files(&options).len(), 2, "the entry and, once the file has settled, its index");
+    }
+
+    #[test]
+    fn a_signed_index_names_the_entry_without_the_module_being_read_so_only_capwasi_writes_one() {
+        let (_dir, a, _b, options, engine, _entry_a, entry_b) = two_entries();
+        let dir = options.cache_dir.as_ref().unwrap().canonicalize().unwrap();
+        let key_b = entry_b.file_stem().unwrap().to_str().unwrap();
+        // An index under another key pointing A's file at B's entry is not believed.
+        cache_index::remember(&engine, &Secret::from_bytes([1; 32]), &dir, &identity(&a), key_b, (SETTLED.now)());
+        assert_eq!(load_settled(&engine, &a, &options), (7, Origin::Cached));
+        // One under the right key is: A's file is not read, B's entry runs.
+        cache_index::remember(&engine, &key(), &dir, &identity(&a), key_b, (SETTLED.now)());
+        assert_eq!(load_settled(&engine, &a, &options), (8, Origin::Cached));
+    }
+
+    #[test]
+    fn a_module_rewritten_in_place_with_its_times_restored_runs_its_new_code() {
+        let (_dir, module, options, engine) = setup();
+        assert_eq!(load_settled(&engine, &module, &options).0, 7);
+        assert_eq!(load_settled(&engine, &module, &options), (7, Origin::Cached));
+        assert_eq!(files(&options).len(), 2, "an entry and an index");
+        use std::os::unix::fs::MetadataExt;
+        let before = std::fs::metadata(&module).unwrap();
+        let modified = before.modified().unwrap();
+        // Same inode, same size, same modification time: only the change time tells.
+        let file = std::fs::OpenOptions::new().write(true).open(&module).unwrap();
+        std::os::unix::fs::FileExt::write_all_at(&file, WAT.replace("i32.const 7", "i32.const 9").as_bytes(), 0)
+            .unwrap();
+        file.set_modified(modified).unwrap();
+        drop(file);
+        let after = std::fs::metadata(&module).unwrap();
+        assert_eq!((after.ino(), after.len(), after.modified().unwrap()), (before.ino(), before.len(), modified));
+        assert_ne!(Some(identity(&module)), Identity::of(&before), "the change time moved");
+        assert_eq!(load_settled(&engine, &module, &options), (9, Origin::Compiled));
+        assert_eq!(load_settled(&engine, &module, &options), (9, Origin::Cached));
+    }
+
+    /// The tag of `entry` and a file positioned after it.
+    fn open_entry(entry: &Path) -> ([u8; TAG_LEN], std::fs::File) {
+        let mut file = std::fs::File::open(entry).unwrap();
+        let mut tag = [0; TAG_LEN];
+        std::io::Read::read_exact(&mut file, &mut tag).unwrap();
+        (tag, file)
+    }
+
+    #[test]
+    fn an_entry_runs_from_a_sealed_copy_or_from_memory_only_with_its_tag() {
+        let (_dir, _a, _b, _options, engine, entry_a, entry_b) = two_entries();
+        let name_a = entry_a.file_name().unwrap().to_str().unwrap();
+        let (tag_b, _) = open_entry(&entry_b);
+        let sealed = || Code::Sealed(sealed_copy(&mut open_entry(&entry_a).1).unwrap());
+        let in_memory = || Code::InMemory(std::fs::read(&entry_a).unwrap().split_off(TAG_LEN));
+        for code in [sealed(), in_memory()] {
+            let module = code.load_checked(&engine, &key(), name_a, &open_entry(&entry_a).0).unwrap();
+            assert_eq!(f(&engine, &module), 7);
+        }
+        for code in [sealed(), in_memory()] {
+            assert!(code.load_checked(&engine, &key(), name_a, &tag_b).is_none(), "B's tag on A's code");
+        }
+        let other = entry_b.file_name().unwrap().to_str().unwrap();
+        for code in [sealed(), in_memory()] {
+            assert!(code.load_checked(&engine, &key(), other, &open_entry(&entry_a).0).is_none(), "renamed");
+        }
+    }
+
+    #[test]
+    fn the_sealed_copy_cannot_be_changed_by_anyone() {
+        use std::io::Write;
+        use std::os::fd::AsRawFd;
+        let (_dir, _a, _b, _options, _engine, entry_a, _entry_b) = two_entries();
+        let mut copy = sealed_copy(&mut open_entry(&entry_a).1).unwrap();
+        let len = copy.metadata().unwrap().len();
+        assert_eq!(len, std::fs::metadata(&entry_a).unwrap().len() - TAG_LEN as u64);
+        let denied = |result: std::io::Result<()>| result.unwrap_err().raw_os_error() == Some(libc::EPERM);
+        assert!(denied(copy.write_all(b"x")));
+        assert!(denied(copy.set_len(1)));
+        assert!(denied(copy.set_len(len + 1)));
+        // Nor through another open file description (a guest with /proc preopened could reach one).
+        let mut again =
+            std::fs::OpenOptions::new().write(true).open(format!("/proc/self/fd/{}", copy.as_raw_fd())).unwrap();
+        assert!(denied(again.write_all(b"x")));
     }
 }

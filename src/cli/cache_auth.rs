@@ -44,40 +44,73 @@ impl Secret {
 
     /// The tag of the entry named `name` holding `artifact`.
     pub fn tag(&self, name: &str, artifact: &[u8]) -> [u8; TAG_LEN] {
-        hmac_sha256(&self.0, &[DOMAIN, name.as_bytes(), b"\0", artifact])
+        let mut tagger = self.tagger(name);
+        tagger.update(artifact);
+        tagger.finish()
     }
 
     /// Whether `tag` is the tag of the entry named `name` holding `artifact`
     /// (compared in constant time).
     pub fn verify(&self, name: &str, artifact: &[u8], tag: &[u8]) -> bool {
-        let expected = self.tag(name, artifact);
-        tag.len() == TAG_LEN && expected.iter().zip(tag).fold(0, |diff, (a, b)| diff | (a ^ b)) == 0
+        let mut tagger = self.tagger(name);
+        tagger.update(artifact);
+        tagger.matches(tag)
+    }
+
+    /// The tag of the entry named `name`, its contents to be fed in pieces.
+    pub fn tagger(&self, name: &str) -> Tagger {
+        let mut tagger = Tagger::new(&self.0);
+        for part in [DOMAIN, name.as_bytes(), b"\0"] {
+            tagger.update(part);
+        }
+        tagger
     }
 }
 
-/// HMAC-SHA256 (RFC 2104) of the concatenated `parts` under `key` (at most
-/// one 64-byte block: ours is 32). Written over `sha2` rather than taken from
-/// the `hmac` crate: that crate turns on a feature of `digest` that wasmtime's
-/// compiler also builds with, so adding it rebuilds all of wasmtime; this is
-/// the whole algorithm, checked against RFC 4231's vectors below.
-fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; TAG_LEN] {
-    const BLOCK: usize = 64;
-    assert!(key.len() <= BLOCK, "a key longer than a block would be hashed first");
-    let mut ipad = [0x36u8; BLOCK];
-    let mut opad = [0x5cu8; BLOCK];
-    for (i, k) in key.iter().enumerate() {
-        ipad[i] ^= k;
-        opad[i] ^= k;
+/// HMAC-SHA256 (RFC 2104) under a key of at most one 64-byte block (ours is
+/// 32), fed in pieces. Written over `sha2` rather than taken from the `hmac`
+/// crate: that crate turns on a feature of `digest` that wasmtime's compiler
+/// also builds with, so adding it rebuilds all of wasmtime; this is the whole
+/// algorithm, checked against RFC 4231's vectors below.
+pub struct Tagger {
+    inner: Sha256,
+    opad: [u8; BLOCK],
+}
+
+const BLOCK: usize = 64;
+
+impl Tagger {
+    fn new(key: &[u8]) -> Tagger {
+        assert!(key.len() <= BLOCK, "a key longer than a block would be hashed first");
+        let mut ipad = [0x36u8; BLOCK];
+        let mut opad = [0x5cu8; BLOCK];
+        for (i, k) in key.iter().enumerate() {
+            ipad[i] ^= k;
+            opad[i] ^= k;
+        }
+        let mut inner = Sha256::new();
+        inner.update(ipad);
+        Tagger { inner, opad }
     }
-    let mut inner = Sha256::new();
-    inner.update(ipad);
-    for part in parts {
-        inner.update(part);
+
+    /// Feeds the next piece of the message.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.inner.update(bytes);
     }
-    let mut outer = Sha256::new();
-    outer.update(opad);
-    outer.update(inner.finalize());
-    outer.finalize().into()
+
+    /// The tag of everything fed.
+    pub fn finish(self) -> [u8; TAG_LEN] {
+        let mut outer = Sha256::new();
+        outer.update(self.opad);
+        outer.update(self.inner.finalize());
+        outer.finalize().into()
+    }
+
+    /// Whether `tag` is the tag of everything fed (compared in constant time).
+    pub fn matches(self, tag: &[u8]) -> bool {
+        let expected = self.finish();
+        tag.len() == TAG_LEN && expected.iter().zip(tag).fold(0, |diff, (a, b)| diff | (a ^ b)) == 0
+    }
 }
 
 /// The user's cache key from the user keyring, made there if it has none;
@@ -117,6 +150,14 @@ fn read(key: &linux_keyutils::Key) -> Option<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; TAG_LEN] {
+        let mut tagger = Tagger::new(key);
+        for part in parts {
+            tagger.update(part);
+        }
+        tagger.finish()
+    }
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -46,6 +46,7 @@ macro_rules! eprint_lossy {
 pub mod binfmt;
 pub mod cache;
 pub mod cache_auth;
+pub mod cache_index;
 pub mod cold;
 pub mod config;
 pub mod flags;

@@ -158,7 +158,8 @@ fn load_reporting(
     if let Some(Ok(cache)) = &cache
         && let Some(identity) = &file.identity
         && let Some(key) = cache_index::lookup(engine, &cache.secret, &cache.dir, identity)
-        && let Ok(Some(module)) = read_entry(engine, &cache.secret, &cache.dir.join(format!("{key}.cwasm")))
+        && let entry = cache.dir.join(format!("{key}.cwasm"))
+        && let Ok(Some(module)) = read_entry(engine, &cache.secret, &entry, identity.size())
     {
         return Ok((module, Origin::Cached));
     }
@@ -216,7 +217,7 @@ fn load_reporting(
             cache_index::remember(engine, &cache.secret, &cache.dir, identity, &key, (outside.now)());
         }
     };
-    match read_entry(engine, &cache.secret, &entry) {
+    match read_entry(engine, &cache.secret, &entry, bytes.len() as u64) {
         Ok(Some(module)) => {
             remember();
             return Ok((module, Origin::Cached));
@@ -276,7 +277,7 @@ pub fn fill(engine: &Engine, path: &Path) -> wasmtime::Result<()> {
     if rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_err() {
         return Ok(());
     }
-    if !matches!(read_entry(engine, &secret, &entry), Ok(Some(_))) {
+    if !matches!(read_entry(engine, &secret, &entry, bytes.len() as u64), Ok(Some(_))) {
         let module = Module::new(engine, &bytes)?;
         write_entry(&module, &secret, &dir, &entry)?;
     }
@@ -411,14 +412,26 @@ pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The module in `entry` if the entry exists, is whole, carries the tag of
-/// its name and code under `secret`, and suits this engine; `Err(why)` if it
-/// exists but is not trusted (see the module's doc).
-fn read_entry(engine: &Engine, secret: &Secret, entry: &Path) -> Result<Option<Module>, String> {
+/// The largest entry read for a module of `module_len` bytes: compiled code
+/// is a few times the size of its module at most (CPython's 26 MB module
+/// gives a 25 MB entry), and a guest that can write the cache could leave a
+/// sparse file of any size there for a run to copy into memory.
+fn entry_limit(module_len: u64) -> u64 {
+    module_len.saturating_mul(32).max(64 << 20)
+}
+
+/// The module in `entry`, the entry for a module of `module_len` bytes, if
+/// the entry exists, is whole, no larger than [`entry_limit`], carries the
+/// tag of its name and code under `secret`, and suits this engine;
+/// `Err(why)` if it exists but is not trusted (see the module's doc).
+fn read_entry(engine: &Engine, secret: &Secret, entry: &Path, module_len: u64) -> Result<Option<Module>, String> {
     let Ok(mut file) = std::fs::File::open(entry) else { return Ok(None) };
     // Checked on the open file: what is read is what was checked.
     let Ok(meta) = file.metadata() else { return Ok(None) };
     untrusted(entry, &meta)?;
+    if meta.len() > entry_limit(module_len) {
+        return Ok(None);
+    }
     let name = entry.file_name().unwrap_or_default().to_string_lossy();
     let mut tag = [0; TAG_LEN];
     if std::io::Read::read_exact(&mut file, &mut tag).is_err() {
@@ -572,6 +585,11 @@ mod tests {
         Ok(key())
     }
 
+    /// [`read_entry`] with the test key, for an entry of a module like [`WAT`].
+    fn read_back(engine: &Engine, entry: &Path) -> Result<Option<Module>, String> {
+        read_entry(engine, &key(), entry, WAT.len() as u64)
+    }
+
     const TEST: Outside = Outside { secret: test_secret, now: SystemTime::now };
 
     /// [`TEST`] with the clock [`cache_index::SETTLE`] ahead, so that a module
@@ -617,12 +635,12 @@ mod tests {
         let last = data.len() - 1;
         data[last] ^= 0xff;
         std::fs::write(&entry, &data).unwrap();
-        assert!(read_entry(&engine, &key(), &entry).unwrap().is_none(), "a flipped byte is caught by the checksum");
+        assert!(read_back(&engine, &entry).unwrap().is_none(), "a flipped byte is caught by the checksum");
         load_test(&engine, &module, &options).unwrap();
-        assert!(read_entry(&engine, &key(), &entry).unwrap().is_some(), "the entry was rewritten whole");
+        assert!(read_back(&engine, &entry).unwrap().is_some(), "the entry was rewritten whole");
         std::fs::write(&entry, b"short").unwrap();
         load_test(&engine, &module, &options).unwrap();
-        assert!(read_entry(&engine, &key(), &entry).unwrap().is_some());
+        assert!(read_back(&engine, &entry).unwrap().is_some());
     }
 
     #[test]
@@ -740,7 +758,7 @@ mod tests {
         let other = Outside { secret: || Ok(Secret::from_bytes([1; 32])), now: SystemTime::now };
         let (module, origin) = load_reporting(&engine, &a, &options, None, &other, &mut |_| {}).unwrap();
         assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
-        assert!(read_entry(&engine, &key(), &entry_a).unwrap().is_none(), "rewritten under the other key");
+        assert!(read_back(&engine, &entry_a).unwrap().is_none(), "rewritten under the other key");
     }
 
     #[test]
@@ -791,7 +809,7 @@ mod tests {
         });
         // Without the forger, the writers leave one good entry.
         load_test(&engine, &a, &options).unwrap();
-        assert_eq!(f(&engine, &read_entry(&engine, &key(), &entry_a).unwrap().unwrap()), 7);
+        assert_eq!(f(&engine, &read_back(&engine, &entry_a).unwrap().unwrap()), 7);
     }
 
     /// The identity of the file at `path` now.
@@ -888,5 +906,18 @@ mod tests {
         let mut again =
             std::fs::OpenOptions::new().write(true).open(format!("/proc/self/fd/{}", copy.as_raw_fd())).unwrap();
         assert!(denied(again.write_all(b"x")));
+    }
+
+    #[test]
+    fn an_entry_larger_than_its_module_could_compile_to_is_not_copied_and_is_replaced() {
+        let (_dir, module, options, engine) = setup();
+        load_test(&engine, &module, &options).unwrap();
+        let entry = entries(&options).pop().unwrap();
+        // A sparse terabyte: reading it into memory would end the process.
+        std::fs::OpenOptions::new().write(true).open(&entry).unwrap().set_len(1 << 40).unwrap();
+        assert!(matches!(read_back(&engine, &entry), Ok(None)));
+        let (module, origin) = load_test(&engine, &module, &options).unwrap();
+        assert_eq!((origin, f(&engine, &module)), (Origin::Compiled, 7));
+        assert!(std::fs::metadata(&entry).unwrap().len() < entry_limit(WAT.len() as u64), "replaced");
     }
 }

@@ -60,6 +60,11 @@ impl Identity {
         })
     }
 
+    /// The file's size.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
     /// Whether the file last changed at least [`SETTLE`] before `now`.
     fn settled(&self, now: SystemTime) -> bool {
         let Ok(now) = now.duration_since(SystemTime::UNIX_EPOCH) else { return false };

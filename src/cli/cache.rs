@@ -389,7 +389,7 @@ pub(super) fn first_line(err: &wasmtime::Error) -> String {
 }
 
 /// Feeds `Hash` output into a SHA-256.
-pub(super) struct ShaHasher(pub(super) Sha256);
+struct ShaHasher(Sha256);
 
 impl Hasher for ShaHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -401,14 +401,21 @@ impl Hasher for ShaHasher {
 }
 
 fn cache_key(engine: &Engine, bytes: &[u8]) -> String {
+    engine_digest(engine, "capwasi ", bytes)
+}
+
+/// SHA-256, in hex, of `kind`, capwasi's version, the engine's compilation
+/// settings and `payload`: a name in the cache that changes with any of them.
+pub(super) fn engine_digest(engine: &Engine, kind: &str, payload: &[u8]) -> String {
     let mut hasher = ShaHasher(Sha256::new());
-    hasher.write(concat!("capwasi ", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
+    hasher.write(kind.as_bytes());
+    hasher.write(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes());
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    hasher.write(bytes);
+    hasher.write(payload);
     hex(&hasher.0.finalize())
 }
 
-pub(super) fn hex(bytes: &[u8]) -> String {
+fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

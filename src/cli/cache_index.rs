@@ -28,7 +28,6 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 
 use super::cache_auth::{Secret, TAG_LEN};
@@ -82,12 +81,8 @@ impl Identity {
 
 /// The index file's name for a file with `identity` under `engine`.
 fn index_name(engine: &Engine, identity: &Identity) -> String {
-    use std::hash::Hash;
-    let mut hasher = super::cache::ShaHasher(Sha256::new());
-    std::hash::Hasher::write(&mut hasher, concat!("capwasi index ", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
-    engine.precompile_compatibility_hash().hash(&mut hasher);
-    std::hash::Hasher::write(&mut hasher, format!("{} {}", identity.dev, identity.ino).as_bytes());
-    format!("{}.idx", super::cache::hex(&hasher.0.finalize()))
+    let file = format!("{} {}", identity.dev, identity.ino);
+    format!("{}.idx", super::cache::engine_digest(engine, "capwasi index ", file.as_bytes()))
 }
 
 /// The cache key recorded for the file with `identity`, if `dir` holds an
